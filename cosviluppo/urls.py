@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from . import views
+
+admin.site.site_header = _("Cosviluppo – administration")
+admin.site.site_title = _("Cosviluppo")
+admin.site.index_title = _("Programme administration")
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("accessibilita/", views.AccessibilityStatementView.as_view(), name="accessibility"),
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,65 @@
+"""Site-wide pages: the public home page and the health check."""
+
+import logging
+
+from django.conf import settings
+from django.db import connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.generic import TemplateView
+
+from projects.selectors import programme_headline_numbers
+
+logger = logging.getLogger(__name__)
+
+
+class HomeView(TemplateView):
+    template_name = "home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["numbers"] = programme_headline_numbers()
+        return context
+
+
+class AccessibilityStatementView(TemplateView):
+    template_name = "accessibility.html"
+
+
+def _database_ok() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            return cursor.fetchone()[0] == 1
+    except Exception:
+        logger.exception("Health check: database unreachable")
+        return False
+
+
+def _broker_ok() -> bool | None:
+    """None when no broker is configured (tasks run in-process)."""
+    if not settings.CELERY_BROKER_URL:
+        return None
+    from cosviluppo.celery import app
+
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+        return True
+    except Exception:
+        logger.exception("Health check: broker unreachable")
+        return False
+
+
+@never_cache
+def healthz(request):
+    """200 when the database (and the broker, if configured) answer, 503 otherwise."""
+    database = _database_ok()
+    broker = _broker_ok()
+    healthy = database and broker is not False
+    body = {
+        "status": "ok" if healthy else "unavailable",
+        "database": "ok" if database else "unreachable",
+        "broker": "not configured" if broker is None else ("ok" if broker else "unreachable"),
+    }
+    return JsonResponse(body, status=200 if healthy else 503)

@@ -1,0 +1,71 @@
+"""Report runs: a report asked for by a user and produced by a Celery worker."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+def report_upload_to(instance, filename: str) -> str:
+    return f"private/reports/{instance.pk}/{filename}"
+
+
+class ReportRun(models.Model):
+    class Kind(models.TextChoices):
+        SUMMARY = "summary", _("programme summary")
+        FUNDING = "funding", _("funding report")
+        COUNTRY = "country", _("country report")
+
+    class Format(models.TextChoices):
+        CSV = "csv", "CSV"
+        XLSX = "xlsx", "XLSX"
+        PDF = "pdf", "PDF"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    format = models.CharField(_("format"), max_length=8, choices=Format.choices, default=Format.CSV)
+    parameters = models.JSONField(_("parameters"), default=dict, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0, validators=[MaxValueValidator(100)])
+    output = models.FileField(_("output file"), upload_to=report_upload_to, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="report_runs",
+        verbose_name=_("requested by"),
+    )
+    funder = models.ForeignKey(
+        "associations.Organisation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="report_runs",
+        verbose_name=_("for funder"),
+        help_text=_("Set when a funder asks for a report on its own data."),
+    )
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("report run")
+        verbose_name_plural = _("report runs")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__gte=0, progress__lte=100), name="report_run_progress_range"),
+            models.CheckConstraint(
+                condition=Q(status__in=["queued", "running", "done", "failed"]), name="report_run_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk} ({self.get_status_display()})"
