@@ -13,7 +13,7 @@ from django_countries.fields import CountryField
 
 from cosviluppo.lib.audit import StatusChange
 from cosviluppo.lib.i18n import localised
-from cosviluppo.lib.money import ZERO
+from cosviluppo.lib.money import quantize_eur
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 PERCENT = {"max_digits": 5, "decimal_places": 2, "validators": [MinValueValidator(0), MaxValueValidator(100)]}
@@ -170,9 +170,9 @@ class Call(models.Model):
     def budget(self) -> Decimal:
         """The pooled budget: the sum of the funder commitments."""
         annotated = getattr(self, "budget_total", None)
-        if annotated is not None:
-            return annotated
-        return self.commitments.aggregate(total=Sum("amount"))["total"] or ZERO
+        if annotated is None:
+            annotated = self.commitments.aggregate(total=Sum("amount"))["total"]
+        return quantize_eur(annotated)
 
 
 class EligibleCostCategory(models.Model):

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("accessibilita/", views.AccessibilityStatementView.as_view(), name="accessibility"),
     path("healthz", views.healthz, name="healthz"),
+    path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -8,6 +8,7 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
+from calls.selectors import calls_open_at
 from projects.selectors import programme_headline_numbers
 
 logger = logging.getLogger(__name__)
@@ -19,6 +20,7 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["numbers"] = programme_headline_numbers()
+        context["open_calls"] = list(calls_open_at())
         return context
 
 

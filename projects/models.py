@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q, Sum
+from django.db.models import F, Q, Sum, Value
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -271,6 +271,9 @@ class Activity(models.Model):
         return self.title
 
 
+HALF_CENT = Value(Decimal("0.005"))
+
+
 class BudgetLine(models.Model):
     """A line of the budget: a cost category in one territory.
 
@@ -301,7 +304,12 @@ class BudgetLine(models.Model):
                 name="budget_line_amounts_not_negative",
             ),
             models.CheckConstraint(
-                condition=Q(total_cost=F("amount_requested") + F("cofinancing_own") + F("cofinancing_other")),
+                # Within half a cent rather than equal: SQLite compares decimals as floats.
+                # PostgreSQL's numeric is exact, so there it is equality in effect.
+                condition=Q(
+                    total_cost__gte=F("amount_requested") + F("cofinancing_own") + F("cofinancing_other") - HALF_CENT,
+                    total_cost__lte=F("amount_requested") + F("cofinancing_own") + F("cofinancing_other") + HALF_CENT,
+                ),
                 name="budget_line_total_is_sum",
                 violation_error_message=_("The total cost must equal the amount requested plus co-financing."),
             ),

@@ -4,7 +4,7 @@ from django.db.models import Count, Sum
 
 from associations.models import Organisation
 from calls.models import Call, FunderCommitment
-from cosviluppo.lib.money import ZERO
+from cosviluppo.lib.money import quantize_eur
 
 from .models import Award, Proposal
 
@@ -20,8 +20,9 @@ def programme_headline_numbers() -> dict:
         "countries": funded.exclude(origin_country="").values("origin_country").distinct().count(),
         "associations": Organisation.objects.verified().migrant_associations().count(),
         "funders": FunderCommitment.objects.filter(call__in=published_calls).values("funder").distinct().count(),
-        "total_cofunding": Award.objects.filter(proposal__in=funded).aggregate(total=Sum("amount_granted"))["total"]
-        or ZERO,
+        "total_cofunding": quantize_eur(
+            Award.objects.filter(proposal__in=funded).aggregate(total=Sum("amount_granted"))["total"]
+        ),
     }
 
 

@@ -4,6 +4,7 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from stdnum import luhn
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.it import codicefiscale, iva
 
@@ -43,7 +44,10 @@ def validate_cup(value: str) -> None:
         )
 
 
-def entity_codice_fiscale(number: int) -> str:
-    """An 11-digit codice fiscale of a body, with its check digit, from a 10-digit base."""
-    base = f"{number:010d}"[-10:]
-    return base + iva.calc_check_digit(base)
+def entity_codice_fiscale(number: int, office: int = 15) -> str:
+    """A valid 11-digit codice fiscale of a body, for demo and test data.
+
+    Seven digits of serial number, three of the issuing office (1-100), a Luhn check digit.
+    """
+    base = f"{number % 10_000_000:07d}{office:03d}"
+    return base + luhn.calc_check_digit(base)

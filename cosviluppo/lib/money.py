@@ -7,6 +7,11 @@ CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 
 
+def quantize_eur(amount: Decimal | None) -> Decimal:
+    """An aggregate as euro and cents (SQLite returns sums without their scale); None is zero."""
+    return (amount or ZERO).quantize(CENT)
+
+
 def to_cents(amount: Decimal) -> int:
     """An amount as an integer number of cents; refuses sub-cent amounts."""
     cents = amount * 100

@@ -18,4 +18,6 @@ CSRF_COOKIE_SECURE = False
 # Tests run tasks in-process, except the worker integration test, which
 # talks to the broker named by CELERY_BROKER_URL on purpose.
 CELERY_TASK_ALWAYS_EAGER = True
+# Serve static files through the finders: the suite never runs collectstatic.
+WHITENOISE_AUTOREFRESH = True
 MEDIA_ROOT = env.path("TEST_MEDIA_ROOT", default=str(BASE_DIR / ".test-media"))

@@ -1,0 +1,100 @@
+from decimal import Decimal
+
+import pytest
+from django.db.models import Sum
+from django.urls import reverse
+
+from associations.models import Organisation
+from associations.tests.factories import FunderFactory, OrganisationFactory
+from calls.models import FunderCommitment
+from calls.tests.factories import CallFactory, FunderCommitmentFactory
+from projects.models import Award, Proposal
+from projects.selectors import programme_headline_numbers
+from projects.services import award_grant, proposal_submit, proposal_transition
+from projects.tests.factories import BudgetLineFactory, ProposalFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def programme():
+    """Two calls, three funders, proposals in several states, two funded in two countries."""
+    call = CallFactory(code="COSV-2011")
+    other = CallFactory(code="COSV-2026")
+    CallFactory(code="COSV-DRAFT", status="draft")
+    comune = FunderFactory(kind=Organisation.Kind.PUBLIC_BODY)
+    FunderCommitmentFactory(call=call, funder=comune, amount=Decimal("200000.00"))
+    FunderCommitmentFactory(call=call, amount=Decimal("1050000.00"))
+    FunderCommitmentFactory(call=other, funder=comune, amount=Decimal("100000.00"))
+    OrganisationFactory(verification_status="pending")
+    for country, amount in [("SN", Decimal("48000.00")), ("PE", Decimal("40000.55")), ("PE", None), (None, None)]:
+        proposal = ProposalFactory(call=call, origin_country=country or "BF")
+        BudgetLineFactory(proposal=proposal, amount_requested=amount or Decimal("1000.00"))
+        proposal_submit(proposal=proposal, now=call.opens_at)
+        if country is None:
+            continue
+        for status in ["admissible", "under_evaluation", "ranked"]:
+            proposal_transition(proposal=proposal, to=status)
+        if amount:
+            award_grant(proposal=proposal, amount=amount)
+    ProposalFactory(call=other)  # a draft: not received
+    return call
+
+
+def test_numbers_equal_database_aggregates(programme):
+    numbers = programme_headline_numbers()
+    funded = Proposal.objects.filter(status__in=["funded", "in_progress", "closed"])
+    assert numbers == {
+        "calls": 2,
+        "proposals_received": Proposal.objects.exclude(status__in=["draft", "withdrawn"]).count(),
+        "projects_funded": funded.count(),
+        "countries": len(set(funded.values_list("origin_country", flat=True))),
+        "associations": Organisation.objects.filter(kind="migrant_association", verification_status="verified").count(),
+        "funders": FunderCommitment.objects.exclude(call__status="draft").values("funder").distinct().count(),
+        "total_cofunding": Award.objects.aggregate(t=Sum("amount_granted"))["t"],
+    }
+    assert numbers["projects_funded"] == 2 and numbers["countries"] == 2
+    assert numbers["total_cofunding"] == Decimal("88000.55")
+
+
+def test_home_page_shows_the_numbers_in_italian(client, programme):
+    response = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="it")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="it">' in html
+    assert "Progetti finanziati" in html
+    assert "€ 88.000,55" in html
+    assert 'data-number="proposals_received">4<' in html
+
+
+def test_home_page_shows_the_numbers_in_english(client, programme):
+    client.cookies["django_language"] = "en"
+    response = client.get(reverse("home"))
+    html = response.content.decode()
+    assert '<html lang="en">' in html
+    assert "Projects funded" in html
+    assert "€ 88,000.55" in html
+
+
+def test_language_switcher_sets_the_language(client, programme):
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"}, follow=True)
+    assert '<html lang="en">' in response.content.decode()
+
+
+def test_home_page_lists_the_open_call_with_its_budget(client, programme):
+    client.cookies["django_language"] = "en"
+    html = client.get(reverse("home")).content.decode()
+    assert "Pooled budget: € 1,250,000.00" in html
+
+
+def test_home_page_runs_a_bounded_number_of_queries(client, programme, django_assert_max_num_queries):
+    with django_assert_max_num_queries(12):
+        client.get(reverse("home"))
+
+
+def test_base_template_has_landmarks_skip_link_and_accessibility_statement(client, db):
+    html = client.get(reverse("home")).content.decode()
+    for fragment in ['href="#main-content"', '<main id="main-content"', "<header", "<footer", "<nav"]:
+        assert fragment in html
+    assert reverse("accessibility") in html
+    assert client.get(reverse("accessibility")).status_code == 200
