@@ -1,0 +1,12 @@
+import factory
+
+from reports.models import ReportRun
+
+
+class ReportRunFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReportRun
+
+    kind = ReportRun.Kind.SUMMARY
+    format = ReportRun.Format.CSV
+    requested_by = factory.SubFactory("accounts.tests.factories.UserFactory")
