@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q, Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -147,6 +148,9 @@ class Call(models.Model):
     def __str__(self) -> str:
         return f"{self.code} – {self.title}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("calls:detail", kwargs={"code": self.code})
+
     @property
     def title(self) -> str:
         return localised(self, "title")
@@ -166,6 +170,9 @@ class Call(models.Model):
         if self.status == self.Status.OPEN and when >= self.closes_at:
             return self.Status.CLOSED
         return self.status
+
+    def effective_status_label(self) -> str:
+        return self.Status(self.effective_status()).label
 
     def budget(self) -> Decimal:
         """The pooled budget: the sum of the funder commitments."""
