@@ -105,7 +105,7 @@ def test_drafts_and_unknown_codes_are_not_found(client, calls, code):
 
 
 def test_detail_runs_a_bounded_number_of_queries(client, calls, django_assert_max_num_queries):
-    for n in range(8):
+    for _ in range(8):
         EvaluationCriterionFactory(call=calls["open"])
         FunderCommitmentFactory(call=calls["open"])
     with django_assert_max_num_queries(12):

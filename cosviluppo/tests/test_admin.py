@@ -269,6 +269,7 @@ def test_proposal_list_shows_amounts_requested_and_granted(admin_client):
 
 @pytest.mark.django_db
 def test_verify_action_verifies_through_the_service(admin_client, admin_user):
+    admin_client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # the messages checked below are the English ones
     pending = OrganisationFactory.create_batch(2, verification_status=Organisation.VerificationStatus.PENDING)
 
     response = admin_client.post(
@@ -289,6 +290,7 @@ def test_verify_action_verifies_through_the_service(admin_client, admin_user):
 
 @pytest.mark.django_db
 def test_reject_action_without_a_reason_shows_the_domain_error(admin_client):
+    admin_client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # the messages checked below are the English ones
     pending = OrganisationFactory(verification_status=Organisation.VerificationStatus.PENDING)
 
     response = admin_client.post(
@@ -526,6 +528,7 @@ def test_posting_a_status_changes_nothing_but_the_other_fields(admin_client):
 
 @pytest.mark.django_db
 def test_budget_line_that_does_not_add_up_is_refused_with_the_rule(admin_client):
+    admin_client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # the messages checked below are the English ones
     proposal = BudgetLineFactory().proposal
     url = _url(Proposal, "change", proposal.pk)
     data = _unchanged_form_data(admin_client.get(url)) | {"budget_lines-0-total_cost": "1.00"}
