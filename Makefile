@@ -76,7 +76,7 @@ run: $(STAMP_RUNTIME)
 		sys.exit(0 if demo_is_loaded() else 1)" 2>/dev/null; then \
 		echo "Demo data already loaded."; \
 	else \
-		$(PY) manage.py seed_demo; \
+		$(PY) manage.py seed_demo || echo "The demo data was not loaded (see the reason above): serving the database as it is."; \
 	fi
 	@echo
 	@echo "Cosviluppo on http://$(HOST):$(PORT)  (administration: http://$(HOST):$(PORT)/admin/)"
