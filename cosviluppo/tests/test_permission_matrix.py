@@ -1,35 +1,49 @@
 """Every URL of the portal × every role → the expected answer.
 
-A new URL that is not in MATRIX fails `test_every_url_is_in_the_matrix`: whoever adds
-a page decides here who may see it.
+Each app lists its own URLs in `<app>/tests/matrix.py` (ROWS and a `build(data)` function
+that creates the objects its URLs need); this test merges them. A new URL that is not in
+any table fails `test_every_url_is_in_the_matrix`: whoever adds a page decides here who
+may see it.
 """
 
+import importlib
+
 import pytest
-from django.contrib.admin.sites import site as admin_site
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from calls.tests.factories import CallFactory
+from cosviluppo.tests.matrix_roles import LOGIN, ROLES
 
-ROLES = ["anonymous", "applicant", "ngo_member", "funder_viewer", "officer", "evaluator", "admin_user"]
-LOGIN = "login"  # a redirect to the login page
+MATRIX_MODULES = [
+    "cosviluppo.tests.matrix",
+    "accounts.tests.matrix",
+    "associations.tests.matrix",
+    "calls.tests.matrix",
+    "projects.tests.matrix",
+    "reports.tests.matrix",
+]
 
 
-def everyone(code):
-    return dict.fromkeys(ROLES, code)
+def _modules():
+    found = []
+    for name in MATRIX_MODULES:
+        try:
+            found.append(importlib.import_module(name))
+        except ModuleNotFoundError as error:
+            if error.name != name:
+                raise
+    return found
 
 
-# url name → (kwargs builder, method, {role: expected})
-MATRIX = {
-    "home": (None, "get", everyone(200)),
-    "accessibility": (None, "get", everyone(200)),
-    "healthz": (None, "get", everyone(200)),
-    "login": (None, "get", everyone(200)),
-    "logout": (None, "post", everyone(302)),
-    "set_language": (None, "post", everyone(302)),
-    "calls:list": (None, "get", everyone(200)),
-    "calls:detail": (lambda data: {"code": data["call"].code}, "get", everyone(200)),
-    "admin:index": (None, "get", {**everyone(LOGIN), "admin_user": 200}),
-}
+def matrix():
+    rows = {}
+    for module in _modules():
+        overlap = set(rows) & set(module.ROWS)
+        assert not overlap, f"URLs listed twice in the permission matrix: {overlap}"
+        rows.update(module.ROWS)
+    return rows
+
+
+MATRIX = matrix()
 
 
 def named_urls(resolver=None, namespace=""):
@@ -37,9 +51,9 @@ def named_urls(resolver=None, namespace=""):
     resolver = resolver or get_resolver()
     for pattern in resolver.url_patterns:
         if isinstance(pattern, URLResolver):
-            ns = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
             if pattern.namespace == "admin":
                 continue
+            ns = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
             yield from named_urls(pattern, ns)
         elif isinstance(pattern, URLPattern) and pattern.name:
             yield f"{namespace}{pattern.name}"
@@ -48,12 +62,18 @@ def named_urls(resolver=None, namespace=""):
 def test_every_url_is_in_the_matrix():
     missing = sorted(set(named_urls()) - set(MATRIX))
     assert not missing, f"URLs without a row in the permission matrix: {missing}"
-    assert admin_site.name == "admin"
+    for name, (_kwargs, _method, expected) in MATRIX.items():
+        assert set(expected) == set(ROLES), f"{name}: every role needs an expected answer"
 
 
 @pytest.fixture
 def data(db):
-    return {"call": CallFactory()}
+    built = {}
+    for module in _modules():
+        build = getattr(module, "build", None)
+        if build:
+            build(built)
+    return built
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -66,6 +86,7 @@ def test_permission_matrix(client, request, data, name, role):
     response = getattr(client, method)(url)
     expected = expected_by_role[role]
     if expected == LOGIN:
-        assert response.status_code == 302 and "login" in response["Location"], response
+        assert response.status_code == 302, f"{name} as {role}: {response.status_code}, expected a login redirect"
+        assert "login" in response["Location"], f"{name} as {role}: redirected to {response['Location']}"
     else:
-        assert response.status_code == expected, f"{name} as {role}: {response.status_code}"
+        assert response.status_code == expected, f"{name} as {role}: {response.status_code}, expected {expected}"

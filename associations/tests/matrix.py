@@ -1,0 +1,5 @@
+from cosviluppo.tests.matrix_roles import everyone
+
+ROWS = {
+    "associations:directory": (None, "get", everyone(200)),
+}
