@@ -89,6 +89,9 @@ run: $(STAMP_RUNTIME)
 		applicant@demo.local "migrant association (lead applicant)" \
 		ngo@demo.local "Lombard NGO (partner)" \
 		funder@demo.local "funder (read-only)"
+	@echo "Staff and evaluator accounts (admin, officer, evaluator1, evaluator2) use two-factor login:"
+	@echo "add the TOTP secret JBSWY3DPEHPK3PXP to an authenticator app (DEMO ONLY: never reuse it),"
+	@echo "or print the current code with: $(PY) manage.py totp_code"
 	@echo
 	$(PY) manage.py runserver $(HOST):$(PORT)
 

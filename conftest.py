@@ -3,6 +3,7 @@
 import pytest
 
 from accounts.models import User
+from accounts.services import user_enrol_totp
 from accounts.tests.factories import UserFactory
 from associations.models import Membership
 from associations.tests.factories import FunderFactory, MembershipFactory, NGOFactory, OrganisationFactory
@@ -30,19 +31,28 @@ def funder_viewer(db):
     return MembershipFactory(organisation=FunderFactory(), role=Membership.Role.VIEWER).user
 
 
+TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXP"
+
+
+def with_two_factor(user):
+    """Staff and evaluators must have a second factor, or every page sends them to set one up."""
+    user_enrol_totp(user=user, secret=TEST_TOTP_SECRET)
+    return user
+
+
 @pytest.fixture
 def officer(db):
-    return UserFactory(municipal_role=User.MunicipalRole.OFFICER)
+    return with_two_factor(UserFactory(municipal_role=User.MunicipalRole.OFFICER))
 
 
 @pytest.fixture
 def evaluator(db):
-    return UserFactory(municipal_role=User.MunicipalRole.EVALUATOR)
+    return with_two_factor(UserFactory(municipal_role=User.MunicipalRole.EVALUATOR))
 
 
 @pytest.fixture
 def admin_user(db):
-    return UserFactory(is_staff=True, is_superuser=True)
+    return with_two_factor(UserFactory(is_staff=True, is_superuser=True))
 
 
 @pytest.fixture

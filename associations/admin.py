@@ -12,8 +12,13 @@ from django.utils.translation import ngettext
 from cosviluppo.lib.admin import ReasonActionForm, StatusChangeAdmin, StatusChangeInline
 from cosviluppo.lib.exceptions import DomainError
 
-from .models import Membership, Organisation, OrganisationStatusChange
+from .models import Invitation, Membership, Organisation, OrganisationStatusChange
 from .services import organisation_reject, organisation_verify
+
+
+def _site_url(request) -> str:
+    """For the links in the e-mails the verification sends to the organisation's members."""
+    return request.build_absolute_uri("/").rstrip("/")
 
 
 class MembershipInline(admin.TabularInline):
@@ -109,7 +114,7 @@ class OrganisationAdmin(admin.ModelAdmin):
             if organisation.is_verified:
                 continue
             try:
-                organisation_verify(organisation=organisation, by=request.user)
+                organisation_verify(organisation=organisation, by=request.user, site_url=_site_url(request))
             except DomainError as error:
                 messages.error(request, f"{organisation}: {error.message}")
             else:
@@ -128,7 +133,9 @@ class OrganisationAdmin(admin.ModelAdmin):
         errors: list[str] = []
         for organisation in queryset:
             try:
-                organisation_reject(organisation=organisation, reason=reason, by=request.user)
+                organisation_reject(
+                    organisation=organisation, reason=reason, by=request.user, site_url=_site_url(request)
+                )
             except DomainError as error:
                 # A missing reason is the same error for every organisation: say it once.
                 if error.message not in errors:
@@ -166,3 +173,31 @@ class OrganisationStatusChangeAdmin(StatusChangeAdmin):
         "organisation__codice_fiscale",
         *StatusChangeAdmin.search_fields,
     )
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """Read-only: invitations are created and accepted by members through the portal."""
+
+    list_display = ("email", "organisation", "role", "invited_by", "created_at", "expires_at", "accepted_at")
+    list_filter = ("role",)
+    search_fields = ("email", "organisation__legal_name", "organisation__acronym")
+    list_select_related = ("organisation", "invited_by")
+    date_hierarchy = "created_at"
+    exclude = ("token",)
+    readonly_fields = (
+        "organisation",
+        "email",
+        "role",
+        "invited_by",
+        "created_at",
+        "expires_at",
+        "accepted_at",
+        "accepted_by",
+    )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

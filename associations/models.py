@@ -1,5 +1,8 @@
 """Organisations taking part in the programme and the people who act for them."""
 
+import secrets
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -54,6 +57,12 @@ class Organisation(models.Model):
         ORIGIN_PARTNER = "origin_partner", _("partner in the country of origin")
 
     FUNDER_KINDS = (Kind.FOUNDATION, Kind.BANK, Kind.PUBLIC_BODY)
+    # Who can register on the portal by themselves (the others are entered by the office).
+    SELF_REGISTERING_KINDS = (Kind.MIGRANT_ASSOCIATION, Kind.NGO)
+    # Who may lead a proposal: the calls are addressed to migrant associations, NGOs join as partners.
+    APPLICANT_KINDS = (Kind.MIGRANT_ASSOCIATION,)
+    # Who is listed in the public directory and has a public page.
+    DIRECTORY_KINDS = (Kind.MIGRANT_ASSOCIATION, Kind.NGO, Kind.FEDERATION)
 
     class LegalForm(models.TextChoices):
         APS = "aps", _("APS (social promotion association)")
@@ -70,6 +79,15 @@ class Organisation(models.Model):
         PENDING = "pending", _("pending verification")
         VERIFIED = "verified", _("verified")
         REJECTED = "rejected", _("rejected")
+
+    # Allowed verification moves (from → to). Every move goes through associations.services:
+    # a rejected organisation goes back to pending when its members correct the data, and
+    # a verified one can still be rejected if the office finds a problem later.
+    TRANSITIONS = {
+        VerificationStatus.PENDING: {VerificationStatus.VERIFIED, VerificationStatus.REJECTED},
+        VerificationStatus.VERIFIED: {VerificationStatus.REJECTED},
+        VerificationStatus.REJECTED: {VerificationStatus.PENDING, VerificationStatus.VERIFIED},
+    }
 
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices, db_index=True)
     legal_name = models.CharField(_("legal name"), max_length=255)
@@ -163,6 +181,15 @@ class Organisation(models.Model):
         return self.verification_status == self.VerificationStatus.VERIFIED
 
     @property
+    def can_apply(self) -> bool:
+        """Only verified organisations of an applicant kind may lead a proposal."""
+        return self.is_verified and self.kind in self.APPLICANT_KINDS
+
+    @property
+    def has_public_page(self) -> bool:
+        return self.is_verified and self.kind in self.DIRECTORY_KINDS
+
+    @property
     def is_funder(self) -> bool:
         return self.kind in self.FUNDER_KINDS
 
@@ -215,3 +242,67 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.organisation} ({self.get_role_display()})"
+
+
+def invitation_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class Invitation(models.Model):
+    """A single-use link, sent by e-mail, to join an organisation with a role.
+
+    Accepted by a signed-in person whose e-mail address is the invited one, before
+    `expires_at`; the accepting service records who and when, so it cannot be reused.
+    """
+
+    VALIDITY_DAYS = 7
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("organisation")
+    )
+    email = models.EmailField(_("e-mail address"))
+    role = models.CharField(_("role"), max_length=32, choices=Membership.Role.choices, default=Membership.Role.EDITOR)
+    token = models.CharField(_("token"), max_length=64, unique=True, default=invitation_token, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("accepted by"),
+    )
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role__in=["legal_representative", "editor", "viewer"]),
+                name="invitation_role_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.organisation} ({self.get_role_display()})"
+
+    @property
+    def is_accepted(self) -> bool:
+        return self.accepted_at is not None
+
+    def is_expired(self, now: datetime) -> bool:
+        return now >= self.expires_at
+
+    def is_usable(self, now: datetime) -> bool:
+        return not self.is_accepted and not self.is_expired(now)

@@ -27,7 +27,7 @@ from .models import (
     FunderCommitment,
     RequiredAttachment,
 )
-from .services import call_transition
+from .services import call_publish, call_transition
 
 MONEY_OUTPUT = DecimalField(max_digits=14, decimal_places=2)
 
@@ -93,7 +93,11 @@ def _transition_action(to: Call.Status, description):
         moved = 0
         for call in queryset:
             try:
-                call_transition(call=call, to=to, by=request.user, reason=reason)
+                if to == Call.Status.OPEN and call.status == Call.Status.DRAFT:
+                    # Publishing checks the whole call, as the staff page does.
+                    call_publish(call=call, by=request.user)
+                else:
+                    call_transition(call=call, to=to, by=request.user, reason=reason)
             except DomainError as error:
                 messages.error(request, f"{call.code}: {error.message}")
             else:
@@ -133,7 +137,8 @@ class CallAdmin(admin.ModelAdmin):
             _("Rules"),
             {
                 "fields": (
-                    ("max_grant", "min_cofinancing_pct", "max_duration_months"),
+                    ("announced_budget", "max_grant"),
+                    ("min_cofinancing_pct", "max_duration_months"),
                     "eligible_countries",
                     "ngo_partner_required",
                     ("min_origin_share_pct", "max_origin_share_pct"),

@@ -37,3 +37,24 @@ class PublicCallFilter(django_filters.FilterSet):
     def filter_country(self, queryset, name, value):
         # Stored as a comma-separated list of codes by django-countries.
         return queryset.filter(eligible_countries__regex=rf"(^|,){value}(,|$)")
+
+
+class StaffCallFilter(django_filters.FilterSet):
+    """Filters of the staff list of calls (drafts included)."""
+
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=Call.Status.choices, method="filter_status", empty_label=_("All")
+    )
+    year = django_filters.NumberFilter(label=_("Year"))
+    q = django_filters.CharFilter(label=_("Code or title"), method="filter_text")
+
+    class Meta:
+        model = Call
+        fields = ["status", "year", "q"]
+
+    filter_status = PublicCallFilter.filter_status
+
+    def filter_text(self, queryset, name, value):
+        from django.db.models import Q
+
+        return queryset.filter(Q(code__icontains=value) | Q(title_it__icontains=value) | Q(title_en__icontains=value))

@@ -89,6 +89,15 @@ class Call(models.Model):
     results_published_at = models.DateTimeField(_("results published at"), null=True, blank=True)
 
     # Rules
+    # The total announced in the call text; publication requires the funders' commitments
+    # to add up to it exactly (the pooled budget is always their sum, see budget()).
+    announced_budget = models.DecimalField(
+        _("total budget of the call (EUR)"),
+        null=True,
+        blank=True,
+        help_text=_("The funders' commitments must add up to this amount before the call can be published."),
+        **MONEY,
+    )
     max_grant = models.DecimalField(_("maximum grant per project (EUR)"), **MONEY)
     min_cofinancing_pct = models.DecimalField(_("minimum co-financing by the applicant (%)"), **PERCENT)
     max_duration_months = models.PositiveSmallIntegerField(_("maximum duration (months)"))
@@ -121,6 +130,10 @@ class Call(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(closes_at__gt=F("opens_at")), name="call_closes_after_opening"),
             models.CheckConstraint(condition=Q(max_grant__gte=0), name="call_max_grant_not_negative"),
+            models.CheckConstraint(
+                condition=Q(announced_budget__isnull=True) | Q(announced_budget__gte=0),
+                name="call_announced_budget_not_negative",
+            ),
             models.CheckConstraint(
                 condition=Q(min_cofinancing_pct__gte=0, min_cofinancing_pct__lte=100),
                 name="call_min_cofinancing_pct_range",
@@ -171,8 +184,20 @@ class Call(models.Model):
             return self.Status.CLOSED
         return self.status
 
-    def effective_status_label(self) -> str:
-        return self.Status(self.effective_status()).label
+    def is_forthcoming_at(self, when: datetime | None = None) -> bool:
+        """Published but not open yet: its opening date is still ahead."""
+        when = when or timezone.now()
+        return self.status == self.Status.OPEN and when < self.opens_at
+
+    def effective_status_label(self, when: datetime | None = None) -> str:
+        when = when or timezone.now()
+        if self.is_forthcoming_at(when):
+            return str(_("published, opens soon"))
+        return self.Status(self.effective_status(when)).label
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
 
     def budget(self) -> Decimal:
         """The pooled budget: the sum of the funder commitments."""
@@ -207,7 +232,9 @@ class EligibleCostCategory(models.Model):
 
 
 def call_document_upload_to(instance, filename: str) -> str:
-    return f"calls/{instance.call.code}/{filename}"
+    # Under private/ like every upload: the documents of published calls are streamed by
+    # calls:document, which refuses those of drafts.
+    return f"private/calls/{instance.call.code}/{filename}"
 
 
 class CallDocument(models.Model):

@@ -1,6 +1,7 @@
 """Reads about calls shared by pages and reports."""
 
 from datetime import datetime
+from decimal import Decimal
 
 from django.utils import timezone
 
@@ -56,3 +57,149 @@ def call_public_get(*, code: str):
         ),
         code=code,
     )
+
+
+# --- Staff ------------------------------------------------------------------------------------
+
+
+def _with_staff_numbers(queryset):
+    """Committed budget and proposals received per call, as subqueries (no row multiplication)."""
+    from django.db.models import Count, DecimalField, IntegerField, OuterRef, Subquery, Sum, Value
+    from django.db.models.functions import Coalesce
+
+    from projects.models import Proposal
+
+    from .models import FunderCommitment
+
+    committed = FunderCommitment.objects.filter(call=OuterRef("pk")).order_by().values("call").annotate(t=Sum("amount"))
+    received = (
+        # "Received" as the admin counts it: submitted and not withdrawn.
+        Proposal.objects.submitted().filter(call=OuterRef("pk")).order_by().values("call").annotate(n=Count("pk"))
+    )
+    return queryset.annotate(
+        # Zero rather than NULL without commitments, so Call.budget() never queries again.
+        budget_total=Coalesce(Subquery(committed.values("t")), Value(Decimal("0.00")), output_field=DecimalField()),
+        proposals_received=Coalesce(Subquery(received.values("n"), output_field=IntegerField()), 0),
+    )
+
+
+def call_staff_list(*, filters=None):
+    """Every call, drafts first, then the most recent, with the numbers the staff list shows."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    queryset = _with_staff_numbers(
+        Call.objects.annotate(
+            draft_first=Case(
+                When(status=Call.Status.DRAFT, then=Value(0)), default=Value(1), output_field=IntegerField()
+            )
+        )
+    ).order_by("draft_first", "-opens_at", "code")
+    if filters is not None:
+        queryset = filters(queryset)
+    return queryset
+
+
+def call_get_for_staff(*, code: str) -> Call:
+    """Any call, drafts included (staff pages only)."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(Call, code=code)
+
+
+def call_document_get_for_user(*, user, code: str, pk: int):
+    """A call document the user may download: of a published call, or of a draft for staff; else 404."""
+    from django.http import Http404
+
+    from .models import CallDocument
+    from .permissions import can_download_call_document
+
+    document = CallDocument.objects.select_related("call").filter(call__code=code, pk=pk).first()
+    if document is None or not can_download_call_document(user, document):
+        raise Http404
+    return document
+
+
+def call_questions_waiting():
+    """Questions not published yet (unanswered first, then answered but kept back), oldest first."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    from .models import CallQuestion
+
+    return (
+        CallQuestion.objects.filter(is_published=False)
+        .select_related("call", "asked_by")
+        .annotate(
+            answered=Case(When(answer="", then=Value(0)), default=Value(1), output_field=IntegerField()),
+        )
+        .order_by("answered", "asked_at", "pk")
+    )
+
+
+# --- Dashboard --------------------------------------------------------------------------------
+
+DASHBOARD_ROWS = 10
+
+
+def dashboard_sections(user) -> list[tuple[str, dict]]:
+    """The dashboard's call sections for `user`: officer, funder and applicant views (bounded queries)."""
+    from associations.models import Organisation
+    from cosviluppo.lib.permissions import is_staff_officer
+
+    if not user.is_authenticated:
+        return []
+    now = timezone.now()
+    sections: list[tuple[str, dict]] = []
+    if is_staff_officer(user):
+        sections.append(("calls/partials/dashboard_officer.html", call_officer_overview(now=now)))
+    kinds = set(user.memberships.values_list("organisation__kind", flat=True))
+    if kinds & set(Organisation.FUNDER_KINDS):
+        sections.append(
+            ("calls/partials/dashboard_funder.html", {"commitments": funder_commitments(user=user), "now": now})
+        )
+    if kinds & {Organisation.Kind.MIGRANT_ASSOCIATION, Organisation.Kind.NGO}:
+        sections.append(
+            (
+                "calls/partials/dashboard_open_calls.html",
+                {"calls": list(calls_open_at(now)[:DASHBOARD_ROWS]), "now": now},
+            )
+        )
+    return sections
+
+
+def call_officer_overview(*, now: datetime | None = None) -> dict:
+    """Published calls still running (not archived) and drafts waiting to be published, plus waiting questions."""
+    from .models import CallQuestion
+
+    now = now or timezone.now()
+    running = list(
+        _with_staff_numbers(Call.objects.exclude(status__in=[Call.Status.DRAFT, Call.Status.ARCHIVED])).order_by(
+            "-closes_at"
+        )[:DASHBOARD_ROWS]
+    )
+    drafts = list(
+        _with_staff_numbers(Call.objects.filter(status=Call.Status.DRAFT)).order_by("opens_at")[:DASHBOARD_ROWS]
+    )
+    for call in running:
+        call.status_label = call.effective_status_label(now)
+    return {
+        "running": running,
+        "drafts": drafts,
+        "questions_waiting": CallQuestion.objects.filter(is_published=False, answer="").count(),
+        "now": now,
+    }
+
+
+def funder_commitments(*, user):
+    """The commitments of the funders `user` belongs to, on published calls, most recent call first."""
+    from .models import FunderCommitment
+
+    now = timezone.now()
+    rows = list(
+        FunderCommitment.objects.filter(funder__memberships__user=user)
+        .exclude(call__status=Call.Status.DRAFT)
+        .select_related("call", "funder")
+        .order_by("-call__opens_at", "funder__legal_name")[:50]
+    )
+    for row in rows:
+        row.status_label = row.call.effective_status_label(now)
+    return rows

@@ -21,6 +21,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -30,6 +31,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
+from accounts.services import user_enrol_totp, user_requires_two_factor
 from associations.models import Membership, Organisation
 from associations.services import organisation_reject, organisation_verify
 from calls.models import (
@@ -61,6 +63,8 @@ from projects.services import award_grant, proposal_submit, proposal_transition
 
 SEED = 20071115  # the day the first call opened
 DEMO_PASSWORD = "demo-cosviluppo"  # noqa: S105 - published in the README on purpose
+# The TOTP secret of every demo staff and evaluator account: demo only, printed by `make run`.
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXP"
 ROME = ZoneInfo("Europe/Rome")
 
 FICTIONAL_ASSOCIATION = "Associazione fittizia (dati dimostrativi)."
@@ -944,6 +948,14 @@ class _DemoLoader:
                 is_demo=True,
                 date_joined=_at(date(2007, 10, 1)),
             )
+        # Verified addresses, so the accounts can log in at once (allauth asks for verification),
+        # and a known TOTP secret for those who must use two-factor authentication.
+        EmailAddress.objects.bulk_create(
+            [EmailAddress(user=user, email=user.email, verified=True, primary=True) for user in self.users.values()]
+        )
+        for user in self.users.values():
+            if user_requires_two_factor(user):
+                user_enrol_totp(user=user, secret=DEMO_TOTP_SECRET)
         self.officer = self.users["officer@demo.local"]
         self.evaluators = [self.users["evaluator1@demo.local"], self.users["evaluator2@demo.local"]]
 
@@ -1215,12 +1227,13 @@ class _DemoLoader:
                 continue
             before = first_use.get(organisation.pk, date(2012, 3, 1))
             day = before - timedelta(days=self.rng.randint(10, 60))
-            organisation_verify(organisation=organisation, by=self.officer, now=_at(day, 11))
+            organisation_verify(organisation=organisation, by=self.officer, now=_at(day, 11), notify=False)
         organisation_reject(
             organisation=self.organisations[REJECTED_ASSOCIATION[0]],
             reason=REJECTED_ASSOCIATION[4],
             by=self.officer,
             now=_at(date(2020, 2, 10), 10),
+            notify=False,
         )
 
     # Planning ---------------------------------------------------------------------
@@ -1453,6 +1466,7 @@ class _DemoLoader:
             legal_basis=legal_basis,
             responsible_office=office,
             responsible_official=RESPONSIBLE_OFFICIAL,
+            announced_budget=sum((amount for _funder, amount, _note in commitments), Decimal("0.00")),
             is_demo=True,
         )
         EligibleCostCategory.objects.bulk_create(

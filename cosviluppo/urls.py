@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
@@ -9,6 +8,8 @@ from .dashboard import DashboardView
 admin.site.site_header = _("Cosviluppo – administration")
 admin.site.site_title = _("Cosviluppo")
 admin.site.index_title = _("Programme administration")
+# The admin signs in through the portal's login, so two-factor authentication applies there too.
+admin.site.login = views.admin_login
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -17,9 +18,7 @@ urlpatterns = [
     path("dashboard/", DashboardView.as_view(), name="dashboard"),
     path("calls/", include("calls.urls")),
     path("associations/", include("associations.urls")),
-    # Plain Django login/logout until the accounts issue brings sign-up and two-factor login.
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -3,8 +3,11 @@
 import logging
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
@@ -22,6 +25,17 @@ class HomeView(TemplateView):
         context["numbers"] = programme_headline_numbers()
         context["open_calls"] = list(calls_open_at())
         return context
+
+
+def admin_login(request, extra_context=None):
+    """The admin's login page: the portal's own login (with two-factor authentication).
+
+    A signed-in person without staff status gets 403 instead of a redirect loop.
+    """
+    if request.user.is_authenticated:
+        raise PermissionDenied
+    query = request.GET.urlencode()
+    return redirect(reverse("account_login") + (f"?{query}" if query else ""))
 
 
 class AccessibilityStatementView(TemplateView):

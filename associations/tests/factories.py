@@ -1,6 +1,9 @@
-import factory
+from datetime import timedelta
 
-from associations.models import Membership, Organisation
+import factory
+from django.utils import timezone
+
+from associations.models import Invitation, Membership, Organisation
 from cosviluppo.lib.codicefiscale import entity_codice_fiscale
 
 
@@ -37,3 +40,26 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory("accounts.tests.factories.UserFactory")
     organisation = factory.SubFactory(OrganisationFactory)
     role = Membership.Role.LEGAL_REPRESENTATIVE
+
+
+# The smallest bytes a PDF reader and our validator accept.
+MINIMAL_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+class PendingOrganisationFactory(OrganisationFactory):
+    """A migrant association just registered, waiting for the office, with its statute."""
+
+    verification_status = Organisation.VerificationStatus.PENDING
+    legal_name = factory.Sequence(lambda n: f"Associazione in attesa {n}")
+    statute = factory.django.FileField(filename="statuto.pdf", data=MINIMAL_PDF)
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Invitation
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    email = factory.Sequence(lambda n: f"invited{n}@example.org")
+    role = Membership.Role.EDITOR
+    invited_by = factory.SubFactory("accounts.tests.factories.UserFactory")
+    expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=Invitation.VALIDITY_DAYS))

@@ -87,3 +87,30 @@ class CallQuestionFactory(factory.django.DjangoModelFactory):
     call = factory.SubFactory(CallFactory)
     question = "Il partner italiano può essere un'associazione non iscritta al RUNTS?"
     asked_by = factory.SubFactory("accounts.tests.factories.UserFactory")
+
+
+def make_publishable_call(**overrides):
+    """A complete draft: weights add up to 100, commitments to the announced budget, dates ahead."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from calls.models import CostCategory
+
+    now = timezone.now()
+    fields = {
+        "code": "COSV-NEXT",
+        "status": Call.Status.DRAFT,
+        "opens_at": now + timedelta(days=10),
+        "closes_at": now + timedelta(days=70),
+        "announced_budget": Decimal("300000.00"),
+        "max_grant": Decimal("60000.00"),
+    } | overrides
+    call = CallFactory(**fields)
+    FunderCommitmentFactory(call=call, amount=Decimal("100000.00"))
+    FunderCommitmentFactory(call=call, amount=Decimal("200000.00"))
+    for code, weight in (("A", 60), ("B", 40)):
+        EvaluationCriterionFactory(call=call, code=code, max_score=Decimal("20"), weight=Decimal(weight))
+    EligibleCostCategoryFactory(call=call, category=CostCategory.HUMAN_RESOURCES)
+    CallDocumentFactory(call=call)
+    return call
