@@ -62,7 +62,7 @@ ORGANISATION_DATA_FIELDS = (
 
 def _absolute(path: str, site_url: str = "") -> str:
     """A link for an e-mail: the site's address (from the request, or settings.SITE_URL) and the path."""
-    base = (site_url or getattr(settings, "SITE_URL", "")).rstrip("/")
+    base = (site_url or settings.SITE_URL).rstrip("/")
     return f"{base}{path}"
 
 

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cosviluppo.lib.emails import send_templated_email
+from cosviluppo.lib.emails import absolute_url, send_templated_email
 from cosviluppo.lib.exceptions import DomainError, TransitionNotAllowed
 from cosviluppo.templatetags.formatting import eur
 
@@ -344,7 +344,11 @@ def call_record_clock_changes(*, now: datetime | None = None) -> list[Call]:
             for officer in _officers():
                 send_templated_email(
                     template="calls/emails/call_closed",
-                    context={"call": call, "proposals_received": received, "path": reverse("calls:manage")},
+                    context={
+                        "call": call,
+                        "proposals_received": received,
+                        "path": absolute_url(reverse("calls:manage")),
+                    },
                     to=[officer.email],
                     language=officer.preferred_language,
                 )
@@ -392,7 +396,7 @@ def call_question_answer(
         if first_publication and asker is not None and asker != by:
             send_templated_email(
                 template="calls/emails/question_answered",
-                context={"question": locked, "call": locked.call, "path": locked.call.get_absolute_url()},
+                context={"question": locked, "call": locked.call, "path": absolute_url(locked.call.get_absolute_url())},
                 to=[asker.email],
                 language=asker.preferred_language,
             )

@@ -1,8 +1,14 @@
 """E-mail notifications: rendered from templates in the recipient's language, sent by a Celery task."""
 
+from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
+
+
+def absolute_url(path: str) -> str:
+    """A full link for an e-mail, on the portal's public address (settings.SITE_URL)."""
+    return settings.SITE_URL.rstrip("/") + path
 
 
 def send_templated_email(*, template: str, context: dict, to: list[str], language: str = "it") -> None:

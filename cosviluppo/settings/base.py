@@ -254,6 +254,9 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 MAX_UPLOAD_MB = env.int("MAX_UPLOAD_MB", default=10)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# The portal's public address, for links in e-mails sent without a request (tasks, commands).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+
 # --- Programme -----------------------------------------------------------------------------------
 # The body that runs the programme: reporting organisation in open data.
 PROGRAMME_OWNER_NAME = env.str("PROGRAMME_OWNER_NAME", default="Comune di Milano")
