@@ -64,8 +64,9 @@ def page(browser, live_server, request, tmp_path):
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     page.problems = []
-    page.on("console", lambda message: message.type == "error" and page.problems.append(message.text))
+    page.on("console", lambda message: _console_problem(page, message))
     page.on("pageerror", lambda error: page.problems.append(f"JavaScript error: {error}"))
+    page.on("response", lambda response: _resource_problem(page, response))
     yield page
     if request.node.stash.get(_failed_call, False):
         # What the browser showed when the test failed, for the person reading the report.
@@ -73,3 +74,17 @@ def page(browser, live_server, request, tmp_path):
         page.screenshot(path=screenshot, full_page=True)
         print(f"Last page: {page.url}\nScreenshot: {screenshot}")
     context.close()
+
+
+def _console_problem(page, message) -> None:
+    # A failed load is reported by _resource_problem, with its address (the console omits it).
+    if message.type == "error" and not message.text.startswith("Failed to load resource"):
+        page.problems.append(message.text)
+
+
+def _resource_problem(page, response) -> None:
+    # The browser asks for /favicon.ico on its own; the page never links it.
+    if response.status >= 400 and response.request.resource_type != "document" and not response.url.endswith(
+        "/favicon.ico"
+    ):
+        page.problems.append(f"HTTP {response.status} for {response.url}")

@@ -13,7 +13,7 @@ from django.views.generic import TemplateView
 SECTION_PROVIDERS = [
     "associations.selectors.dashboard_sections",
     "calls.selectors.dashboard_sections",
-    "projects.selectors.dashboard_sections",
+    "projects.dashboard.dashboard_sections",
     "reports.selectors.dashboard_sections",
 ]
 

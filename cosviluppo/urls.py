@@ -18,6 +18,7 @@ urlpatterns = [
     path("dashboard/", DashboardView.as_view(), name="dashboard"),
     path("calls/", include("calls.urls")),
     path("associations/", include("associations.urls")),
+    path("proposals/", include("projects.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

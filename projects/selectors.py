@@ -33,3 +33,33 @@ def funded_projects_by_country() -> list[dict]:
         .annotate(projects=Count("pk"), granted=Sum("award__amount_granted"))
         .order_by("origin_country")
     )
+
+
+def proposals_visible_to(user):
+    """Proposals a user may open: their organisations' (as lead or partner) and, for
+    programme officers, every submitted one. Drafts stay private to the applicants."""
+    from django.db.models import Q
+
+    from cosviluppo.lib.permissions import is_staff_officer
+
+    from .models import ProposalPartner
+
+    if not user.is_authenticated:
+        return Proposal.objects.none()
+    organisations = user.memberships.values("organisation_id")
+    mine = Q(lead__in=organisations) | Q(
+        pk__in=ProposalPartner.objects.filter(
+            organisation__in=organisations,
+            response__in=[ProposalPartner.Response.INVITED, ProposalPartner.Response.CONFIRMED],
+        ).values("proposal_id")
+    )
+    if is_staff_officer(user):
+        mine |= ~Q(status=Proposal.Status.DRAFT)
+    return Proposal.objects.filter(mine)
+
+
+def proposal_get_for_user(*, user, pk: int) -> Proposal:
+    """A proposal the user may see, with its call and lead; 404 otherwise (never 403: the id leaks nothing)."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(proposals_visible_to(user).select_related("call", "lead"), pk=pk)

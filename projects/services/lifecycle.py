@@ -12,8 +12,7 @@ from django.utils.translation import gettext as _
 from calls.models import Call, FunderCommitment
 from cosviluppo.lib.exceptions import DomainError, TransitionNotAllowed
 from cosviluppo.lib.money import ZERO, split_proportionally
-
-from .models import AllocationRecord, Award, FunderShare, Proposal, ProposalStatusChange
+from projects.models import AllocationRecord, Award, FunderShare, Proposal, ProposalStatusChange
 
 
 class CommitmentExceeded(DomainError):

@@ -1,0 +1,80 @@
+"""Who may do what with a proposal. Pure predicates; views pass their answers to templates.
+
+- Members of the lead association see its proposals; editors and legal representatives edit
+  drafts; only legal representatives submit and withdraw (they sign for the association).
+- Members of a partner organisation (invited or confirmed) see the proposal and answer the
+  invitation; they do not edit the lead's sections.
+- Programme officers see every proposal once submitted; drafts stay private to the applicants.
+"""
+
+from associations.models import Membership, Organisation
+from associations.permissions import can_apply_to_calls
+from cosviluppo.lib.permissions import is_staff_officer
+
+from .models import Proposal, ProposalPartner
+
+EDITING_ROLES = (Membership.Role.LEGAL_REPRESENTATIVE, Membership.Role.EDITOR)
+
+
+def _member_roles(user, organisation_id) -> set[str]:
+    if not user.is_authenticated:
+        return set()
+    cache = getattr(user, "_cosviluppo_roles", None)
+    if cache is None:
+        cache = {}
+        for org_id, role in Membership.objects.filter(user=user).values_list("organisation_id", "role"):
+            cache.setdefault(org_id, set()).add(role)
+        user._cosviluppo_roles = cache
+    return cache.get(organisation_id, set())
+
+
+def is_lead_member(user, proposal: Proposal) -> bool:
+    return bool(_member_roles(user, proposal.lead_id))
+
+
+def is_partner_member(user, proposal: Proposal) -> bool:
+    if not user.is_authenticated:
+        return False
+    return ProposalPartner.objects.filter(
+        proposal=proposal,
+        organisation__memberships__user=user,
+        response__in=[ProposalPartner.Response.INVITED, ProposalPartner.Response.CONFIRMED],
+    ).exists()
+
+
+def can_start_proposal(user) -> bool:
+    """Members (editor or legal representative) of a verified migrant association."""
+    return can_apply_to_calls(user)
+
+
+def can_view_proposal(user, proposal: Proposal) -> bool:
+    if is_lead_member(user, proposal) or is_partner_member(user, proposal):
+        return True
+    return is_staff_officer(user) and proposal.status != Proposal.Status.DRAFT
+
+
+def can_edit_proposal(user, proposal: Proposal) -> bool:
+    """Drafts only (a submitted proposal is frozen), by the lead's editors."""
+    return proposal.status == Proposal.Status.DRAFT and bool(_member_roles(user, proposal.lead_id) & set(EDITING_ROLES))
+
+
+def can_submit_proposal(user, proposal: Proposal) -> bool:
+    return proposal.status == Proposal.Status.DRAFT and Membership.Role.LEGAL_REPRESENTATIVE in _member_roles(
+        user, proposal.lead_id
+    )
+
+
+def can_withdraw_proposal(user, proposal: Proposal) -> bool:
+    return proposal.status in (
+        Proposal.Status.DRAFT,
+        Proposal.Status.SUBMITTED,
+    ) and Membership.Role.LEGAL_REPRESENTATIVE in _member_roles(user, proposal.lead_id)
+
+
+def can_answer_partnership(user, partner: ProposalPartner) -> bool:
+    """Editors and legal representatives of the invited organisation, while the proposal is a draft."""
+    return (
+        partner.proposal.status == Proposal.Status.DRAFT
+        and partner.organisation.kind != Organisation.Kind.ORIGIN_PARTNER
+        and bool(_member_roles(user, partner.organisation_id) & set(EDITING_ROLES))
+    )

@@ -1,0 +1,5 @@
+ROWS: dict = {}
+
+
+def build(data):
+    pass
