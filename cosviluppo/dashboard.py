@@ -14,6 +14,8 @@ SECTION_PROVIDERS = [
     "associations.selectors.dashboard_sections",
     "calls.selectors.dashboard_sections",
     "projects.dashboard.dashboard_sections",
+    "evaluation.selectors.dashboard_sections",
+    "funding.selectors.dashboard_sections",
     "reports.selectors.dashboard_sections",
 ]
 

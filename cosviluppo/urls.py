@@ -19,6 +19,8 @@ urlpatterns = [
     path("calls/", include("calls.urls")),
     path("associations/", include("associations.urls")),
     path("proposals/", include("projects.urls")),
+    path("evaluation/", include("evaluation.urls")),
+    path("funding/", include("funding.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

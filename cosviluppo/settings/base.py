@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "associations",
     "calls",
     "projects",
+    "evaluation",
+    "funding",
     "reports",
 ]
 

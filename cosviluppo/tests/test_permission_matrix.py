@@ -19,6 +19,8 @@ MATRIX_MODULES = [
     "associations.tests.matrix",
     "calls.tests.matrix",
     "projects.tests.matrix",
+    "evaluation.tests.matrix",
+    "funding.tests.matrix",
     "reports.tests.matrix",
 ]
 
