@@ -225,8 +225,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Periodic tasks (run by `celery -A cosviluppo beat`); each app declares its own.
 from calls.tasks import CALLS_BEAT_SCHEDULE  # noqa: E402
+from evaluation.tasks import EVALUATION_BEAT_SCHEDULE  # noqa: E402
 
-CELERY_BEAT_SCHEDULE = {**CALLS_BEAT_SCHEDULE}
+CELERY_BEAT_SCHEDULE = {**CALLS_BEAT_SCHEDULE, **EVALUATION_BEAT_SCHEDULE}
 
 # --- Security ---------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -259,7 +260,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # The portal's public address, for links in e-mails sent without a request (tasks, commands).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
-# --- Programme -----------------------------------------------------------------------------------
+# --- Programme ----------------------------------------------------------------------------------
+# A criterion's scores are flagged for the consensus when they spread more than this
+# percentage of its maximum score.
+EVALUATION_SPREAD_ALERT = env.int("EVALUATION_SPREAD_ALERT", default=30)
 # The body that runs the programme: reporting organisation in open data.
 PROGRAMME_OWNER_NAME = env.str("PROGRAMME_OWNER_NAME", default="Comune di Milano")
 # Where the official 360Giving and IATI schemas are read from by the open-data tests.
@@ -272,5 +276,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # WeasyPrint logs every layout step at INFO: one receipt would print seven lines.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
