@@ -23,5 +23,6 @@ urlpatterns = [
     path("funding/", include("funding.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

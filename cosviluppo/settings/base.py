@@ -266,6 +266,10 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 EVALUATION_SPREAD_ALERT = env.int("EVALUATION_SPREAD_ALERT", default=30)
 # The body that runs the programme: reporting organisation in open data.
 PROGRAMME_OWNER_NAME = env.str("PROGRAMME_OWNER_NAME", default="Comune di Milano")
+# Open data: the 360Giving identifier prefix registered for the programme (a placeholder until
+# 360Giving assigns the real one) and the licence the open data is published under.
+OPEN_DATA_360G_PREFIX = env.str("OPEN_DATA_360G_PREFIX", default="360G-cosviluppo")
+OPEN_DATA_LICENSE = env.str("OPEN_DATA_LICENSE", default="https://creativecommons.org/licenses/by/4.0/")
 # Where the official 360Giving and IATI schemas are read from by the open-data tests.
 OPEN_DATA_STANDARDS_DIR = Path(
     env.str("OPEN_DATA_STANDARDS_DIR", default=str(BASE_DIR.parent / "shared" / "standards"))

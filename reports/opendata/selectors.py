@@ -1,0 +1,150 @@
+"""The reads behind the open data: who publishes, which grants, as of when."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from django.conf import settings
+from django.db.models import Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from associations.models import Organisation
+from cosviluppo.lib.exceptions import DomainError
+from projects.models import BudgetLine, FunderShare, Installment, Proposal, ProposalPartner
+
+from .identifiers import registry_org_id
+
+
+class PublisherMissing(DomainError):
+    """The programme owner is not registered with its codice fiscale: no identifier to publish under."""
+
+
+@dataclass(frozen=True)
+class Publisher:
+    """The body that runs the programme and publishes its grants (the Comune)."""
+
+    organisation: Organisation
+
+    @property
+    def name(self) -> str:
+        return self.organisation.legal_name
+
+    @property
+    def identifier(self) -> str:
+        return registry_org_id(self.organisation)
+
+
+def opendata_publisher() -> Publisher:
+    """The programme owner (settings.PROGRAMME_OWNER_NAME), registered as a public body.
+
+    Its org-id prefixes every IATI activity identifier, which must never change once published,
+    so there is no stand-in: without it the machine-readable exports are refused.
+    """
+    owner = (
+        Organisation.objects.filter(kind=Organisation.Kind.PUBLIC_BODY, legal_name=settings.PROGRAMME_OWNER_NAME)
+        .order_by("pk")
+        .first()
+    )
+    if owner is None or registry_org_id(owner) is None:
+        raise PublisherMissing(
+            _(
+                "The open data cannot be published yet: %(name)s must be registered as a public body "
+                "with its codice fiscale."
+            )
+            % {"name": settings.PROGRAMME_OWNER_NAME}
+        )
+    return Publisher(owner)
+
+
+# Long texts no export uses: left in the database.
+DEFERRED_FIELDS = [
+    "origin_context",
+    "residence_context",
+    "expected_results",
+    "beneficiaries_origin_description",
+    "beneficiaries_residence_description",
+    "sustainability",
+    "call__description_it",
+    "call__description_en",
+    "lead__description",
+    "lead__statute",
+]
+
+
+def opendata_grants(*, partners: bool = False) -> QuerySet:
+    """Every funded project with its award, in a stable order, ready to stream.
+
+    Each proposal comes with its call, lead and award, `amount_requested` (sum of its budget
+    lines), `award.funder_shares` (with each commitment's funder), `award.paid_installments`
+    and, with `partners=True`, `confirmed_partners` (with their organisations). Iterate it with
+    `.iterator(chunk_size=CHUNK_SIZE)`: the prefetches then run once per chunk.
+    """
+    requested = (
+        BudgetLine.objects.filter(proposal=OuterRef("pk"))
+        .order_by()
+        .values("proposal")
+        .annotate(total=Sum("amount_requested"))
+        .values("total")
+    )
+    prefetches = [
+        Prefetch(
+            "award__shares",
+            queryset=FunderShare.objects.select_related("commitment__funder").order_by("-amount", "commitment_id"),
+            to_attr="funder_shares",
+        ),
+        Prefetch(
+            "award__installments",
+            queryset=Installment.objects.filter(status=Installment.Status.PAID).order_by("sequence"),
+            to_attr="paid_installments",
+        ),
+    ]
+    if partners:
+        prefetches.append(
+            Prefetch(
+                "partners",
+                queryset=ProposalPartner.objects.filter(response=ProposalPartner.Response.CONFIRMED)
+                .select_related("organisation")
+                .defer("organisation__description", "organisation__statute")
+                .order_by("role", "pk"),
+                to_attr="confirmed_partners",
+            )
+        )
+    return (
+        Proposal.objects.funded()
+        .filter(award__isnull=False)
+        .select_related("call", "lead", "award")
+        .defer(*DEFERRED_FIELDS)
+        .annotate(amount_requested=Subquery(requested))
+        .prefetch_related(*prefetches)
+        .order_by("call__year", "call__code", "protocol_sequence", "pk")
+    )
+
+
+def _start_of_day(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=timezone.get_default_timezone())
+
+
+def grant_last_modified(proposal: Proposal) -> datetime:
+    """When the published facts of a grant last changed: the project, its recipient, the award
+    decision or a payment (a payment counts from the start of the day it was made)."""
+    moments = [proposal.updated_at, proposal.lead.updated_at, proposal.award.decided_at]
+    moments += [_start_of_day(installment.paid_on) for installment in proposal.award.paid_installments]
+    return max(moments)
+
+
+def opendata_last_modified() -> datetime | None:
+    """The latest grant_last_modified() of all published grants (None when there are none)."""
+    found = (
+        Proposal.objects.funded()
+        .filter(award__isnull=False)
+        .aggregate(
+            updated=Max("updated_at"),
+            lead_updated=Max("lead__updated_at"),
+            decided=Max("award__decided_at"),
+            paid=Max("award__installments__paid_on", filter=Q(award__installments__status=Installment.Status.PAID)),
+        )
+    )
+    if found["paid"] is not None:
+        found["paid"] = _start_of_day(found["paid"])
+    moments = [moment for moment in found.values() if moment is not None]
+    return max(moments) if moments else None
