@@ -13,6 +13,7 @@ from django.views.generic import DetailView, FormView, ListView
 
 from cosviluppo.lib.exceptions import DomainError
 from cosviluppo.lib.permissions import PolicyRequiredMixin
+from projects.permissions import can_start_proposal
 
 from .filters import PublicCallFilter, StaffCallFilter
 from .forms import (
@@ -77,9 +78,12 @@ class CallDetailView(DetailView):
         context["status_label"] = call.effective_status_label(now)
         accepting = call.status == Call.Status.OPEN and now < call.closes_at
         context["questions_accepted"] = accepting
+        context["results_published"] = call.status in (Call.Status.RESULTS_PUBLISHED, Call.Status.ARCHIVED)
         user = self.request.user
         if accepting and not user.is_authenticated:
             context["ask_login_url"] = f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': self.request.path})}"
+        # The button that starts a draft: for members who may lead a proposal, while the call is open.
+        context["can_start_proposal"] = context["is_open"] and user.is_authenticated and can_start_proposal(user)
         if accepting and user.is_authenticated and can_ask_call_questions(user):
             ask_url = reverse("calls:question_ask", kwargs={"code": call.code})
             context["question_form"] = kwargs.get("question_form") or CallQuestionAskForm(action=ask_url)
