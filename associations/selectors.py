@@ -213,7 +213,9 @@ def organisations_that_can_apply(*, user):
 def verification_queue():
     """Organisations waiting for verification, the longest-waiting first."""
     return (
+        # Partners in the country of origin have no account and nothing to verify here.
         Organisation.objects.filter(verification_status=Organisation.VerificationStatus.PENDING)
+        .exclude(kind=Organisation.Kind.ORIGIN_PARTNER)
         .annotate(member_count=Count("memberships"))
         .order_by("created_at", "pk")
     )

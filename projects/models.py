@@ -113,6 +113,15 @@ class Proposal(models.Model):
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     # Optimistic locking: every save of the draft increments it.
     version = models.PositiveIntegerField(_("version"), default=1)
+    # Who saved the draft last: named in the message a member sees when their save conflicts.
+    last_edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("last edited by"),
+    )
 
     # Evaluation outcome
     total_score = models.DecimalField(_("weighted total score"), max_digits=6, decimal_places=2, null=True, blank=True)
@@ -223,6 +232,15 @@ class ProposalPartner(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("responded by"),
+    )
+    invited_at = models.DateTimeField(_("invited at"), null=True, blank=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invited by"),
     )
     contribution = models.TextField(_("role and contribution"), blank=True)
 
@@ -380,6 +398,14 @@ class ProposalAttachment(models.Model):
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
         ordering = ["proposal", "pk"]
+        constraints = [
+            # One file per document the call requires: uploading again replaces it.
+            models.UniqueConstraint(
+                fields=["proposal", "required_attachment"],
+                condition=Q(required_attachment__isnull=False),
+                name="attachment_once_per_required_document",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -32,6 +32,12 @@ def is_lead_member(user, proposal: Proposal) -> bool:
     return bool(_member_roles(user, proposal.lead_id))
 
 
+def is_lead_editor(user, proposal: Proposal) -> bool:
+    """Editors and legal representatives of the lead, whatever the proposal's status: once it is
+    submitted they are sent to its read-only page instead of being refused."""
+    return bool(_member_roles(user, proposal.lead_id) & set(EDITING_ROLES))
+
+
 def is_partner_member(user, proposal: Proposal) -> bool:
     if not user.is_authenticated:
         return False
@@ -78,3 +84,8 @@ def can_answer_partnership(user, partner: ProposalPartner) -> bool:
         and partner.organisation.kind != Organisation.Kind.ORIGIN_PARTNER
         and bool(_member_roles(user, partner.organisation_id) & set(EDITING_ROLES))
     )
+
+
+def can_download_receipt(user, proposal: Proposal) -> bool:
+    """Whoever sees the proposal, once it has been submitted (it has a protocol number)."""
+    return bool(proposal.protocol_number and proposal.submitted_at) and can_view_proposal(user, proposal)

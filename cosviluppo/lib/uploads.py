@@ -53,3 +53,46 @@ def validate_upload_size(file) -> None:
 
 # For a form field: `forms.FileField(validators=PDF_VALIDATORS)`.
 PDF_VALIDATORS = [validate_upload_size, validate_pdf]
+
+
+# --- Word-processor documents (ODT, DOCX) ---------------------------------------------------
+# Both are zip archives. An ODT stores its media type, uncompressed, in a first member called
+# "mimetype" (OpenDocument 1.2 part 3, 3.3); a DOCX (Office Open XML, ECMA-376 part 2) has
+# "[Content_Types].xml" and its body in "word/document.xml". Only the archive's directory and
+# that one short member are read, so a zip bomb is never inflated.
+ODT_MEDIA_TYPE = b"application/vnd.oasis.opendocument.text"
+DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def office_document_kind(file) -> str | None:
+    """The kind of text document the content shows: "odt", "docx", or None for neither."""
+    import zipfile
+
+    position = file.tell() if hasattr(file, "tell") else 0
+    try:
+        file.seek(0)
+        if not zipfile.is_zipfile(file):
+            return None
+        file.seek(0)
+        with zipfile.ZipFile(file) as archive:
+            names = set(archive.namelist())
+            if "mimetype" in names and archive.getinfo("mimetype").file_size <= 100:
+                if archive.read("mimetype").strip() == ODT_MEDIA_TYPE:
+                    return "odt"
+            if "[Content_Types].xml" in names and "word/document.xml" in names:
+                return "docx"
+        return None
+    except (zipfile.BadZipFile, OSError, KeyError, RuntimeError, NotImplementedError):
+        return None
+    finally:
+        file.seek(position)
+
+
+def validate_office_document(file) -> None:
+    """Refuse a file that is not an ODT or DOCX text document, whatever its name."""
+    if office_document_kind(file) is None:
+        raise ValidationError(
+            _("“%(name)s” is not an ODT or DOCX text document."),
+            code="not_office_document",
+            params={"name": getattr(file, "name", "")},
+        )

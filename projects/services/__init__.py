@@ -5,6 +5,18 @@ funders' commitments), `editing` (drafts: sections, partners, budget, attachment
 `submission` (eligibility-checked submission, withdrawal, receipts and notices).
 """
 
+from .editing import (
+    EditConflict,
+    ProposalFrozen,
+    partner_respond,
+    proposal_attachment_delete,
+    proposal_attachment_upload,
+    proposal_partner_add_origin,
+    proposal_partner_invite,
+    proposal_partner_remove,
+    proposal_save_step,
+    proposal_start,
+)
 from .lifecycle import (
     CommitmentExceeded,
     InsufficientFunds,
@@ -14,6 +26,13 @@ from .lifecycle import (
     proposal_submit,
     proposal_transition,
     protocol_number_for,
+)
+from .submission import (
+    ProposalNotEligible,
+    SubmissionClosed,
+    WithdrawalClosed,
+    proposal_submit_checked,
+    proposal_withdraw,
 )
 
 __all__ = [
@@ -25,4 +44,21 @@ __all__ = [
     "proposal_submit",
     "proposal_transition",
     "protocol_number_for",
+    # editing
+    "EditConflict",
+    "ProposalFrozen",
+    "partner_respond",
+    "proposal_attachment_delete",
+    "proposal_attachment_upload",
+    "proposal_partner_add_origin",
+    "proposal_partner_invite",
+    "proposal_partner_remove",
+    "proposal_save_step",
+    "proposal_start",
+    # submission
+    "ProposalNotEligible",
+    "SubmissionClosed",
+    "WithdrawalClosed",
+    "proposal_submit_checked",
+    "proposal_withdraw",
 ]

@@ -126,3 +126,88 @@ class InstallmentFactory(factory.django.DjangoModelFactory):
     label = "Anticipo"
     percentage = Decimal("50.00")
     amount = factory.LazyAttribute(lambda o: (o.award.amount_granted * o.percentage / 100).quantize(Decimal("0.01")))
+
+
+# --- Proposals ready to submit (projects.eligibility) -------------------------------------------
+
+
+def eligible_call(**overrides):
+    """An open call with every kind of rule set: eligible categories (overheads capped at 7%),
+    bounds on each territory's share, one required document, an NGO partner required."""
+    from calls.models import CostCategory
+    from calls.tests.factories import EligibleCostCategoryFactory, RequiredAttachmentFactory
+
+    fields = {
+        "max_grant": Decimal("60000.00"),
+        "min_cofinancing_pct": Decimal("30.00"),
+        "max_duration_months": 18,
+        "eligible_countries": ["SN", "PE", "BF"],
+        "ngo_partner_required": True,
+        "min_origin_share_pct": Decimal("30.00"),
+        "max_origin_share_pct": Decimal("80.00"),
+        "min_residence_share_pct": Decimal("20.00"),
+        "max_residence_share_pct": Decimal("70.00"),
+    } | overrides
+    call = CallFactory(**fields)
+    for category, cap in (
+        (CostCategory.HUMAN_RESOURCES, Decimal("70.00")),
+        (CostCategory.TRAVEL, None),
+        (CostCategory.TRAINING, None),
+        (CostCategory.OVERHEADS, Decimal("7.00")),
+    ):
+        EligibleCostCategoryFactory(call=call, category=category, cap_pct=cap)
+    RequiredAttachmentFactory(call=call, name_it="Lettera di partenariato dell'ONG", name_en="NGO partnership letter")
+    return call
+
+
+def eligible_proposal(call=None, **overrides):
+    """A draft that passes every rule of `call` (by default a new eligible_call()).
+
+    Total cost € 50.000,00: € 35.000,00 requested, € 15.000,00 co-financed (30%);
+    € 30.000,00 in the country of origin (60%), € 20.000,00 in Italy (40%); 12 months;
+    one activity in each territory; the Italian NGO partner confirmed; every required document
+    attached. Categories are A (origin) and E (Italy), which eligible_call() accepts; for
+    another call, pass one that accepts them (or lists no category).
+    """
+    from django.utils import timezone
+
+    call = call or eligible_call()
+    fields = {
+        "call": call,
+        "title": "Filiera del miglio a Thiès",
+        "summary": "Formazione dei coltivatori a Thiès e sensibilizzazione della comunità senegalese a Milano.",
+        "origin_country": "SN",
+        "origin_city": "Thiès",
+        "residence_municipality": "Milano",
+        "duration_months": 12,
+    } | overrides
+    proposal = ProposalFactory(**fields)
+    ActivityFactory(proposal=proposal, territory=Territory.ORIGIN, title="Formazione dei coltivatori", end_month=10)
+    ActivityFactory(
+        proposal=proposal, territory=Territory.RESIDENCE, title="Incontri con la comunità a Milano", end_month=12
+    )
+    BudgetLineFactory(
+        proposal=proposal,
+        category=CostCategory.HUMAN_RESOURCES,
+        territory=Territory.ORIGIN,
+        amount_requested=Decimal("21000.00"),
+        cofinancing_own=Decimal("6000.00"),
+        cofinancing_other=Decimal("3000.00"),
+    )
+    BudgetLineFactory(
+        proposal=proposal,
+        category=CostCategory.TRAINING,
+        territory=Territory.RESIDENCE,
+        amount_requested=Decimal("14000.00"),
+        cofinancing_own=Decimal("4000.00"),
+        cofinancing_other=Decimal("2000.00"),
+    )
+    ProposalPartnerFactory(
+        proposal=proposal,
+        role=ProposalPartner.Role.ITALIAN_NGO,
+        response=ProposalPartner.Response.CONFIRMED,
+        responded_at=timezone.now(),
+    )
+    for document in call.required_attachments.all():
+        ProposalAttachmentFactory(proposal=proposal, required_attachment=document, title=document.name)
+    return proposal

@@ -12,16 +12,24 @@ from decimal import Decimal
 
 import pytest
 from django.conf import settings
+from django.core import mail
 from django.db import connection, connections
 from django.db.models import Sum
 from django.utils import timezone
 
+from associations.tests.factories import MembershipFactory
 from calls.models import FunderCommitment
 from calls.tests.factories import CallFactory, FunderCommitmentFactory
 from cosviluppo.testing import skip_unless_available
 from projects.models import AllocationRecord, Award, FunderShare, Proposal, ProposalStatusChange
-from projects.services import CommitmentExceeded, InsufficientFunds, award_allocate, proposal_submit
-from projects.tests.factories import ProposalFactory
+from projects.services import (
+    CommitmentExceeded,
+    InsufficientFunds,
+    award_allocate,
+    proposal_submit,
+    proposal_submit_checked,
+)
+from projects.tests.factories import ProposalFactory, eligible_call, eligible_proposal
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -136,3 +144,39 @@ def test_concurrent_submissions_get_unique_gapless_protocol_numbers():
     assert ProposalStatusChange.objects.filter(proposal__call=call, to_status=Proposal.Status.SUBMITTED).count() == (
         THREADS
     )
+
+
+def test_concurrent_checked_submissions_get_unique_gapless_protocol_numbers():
+    """proposal_submit_checked checks every rule again under the call's lock: eight eligible
+    proposals submitted at once all pass, with numbers 1 to 8 and one audit row each."""
+    call = eligible_call(code="MI-COSV-2027")
+    proposals = [eligible_proposal(call=call) for _ in range(THREADS)]
+
+    outcomes = run_together(
+        [lambda proposal=proposal: proposal_submit_checked(proposal=proposal, by=None) for proposal in proposals]
+    )
+
+    assert [kind for kind, _ in outcomes] == ["ok"] * THREADS, outcomes
+    submitted = Proposal.objects.filter(call=call).order_by("protocol_sequence")
+    assert [p.protocol_sequence for p in submitted] == list(range(1, THREADS + 1))
+    assert [p.protocol_number for p in submitted] == [f"MI-COSV-2027-{n:04d}" for n in range(1, THREADS + 1)]
+    assert sorted(result.protocol_number for _, result in outcomes) == [p.protocol_number for p in submitted]
+    assert ProposalStatusChange.objects.filter(proposal__call=call, to_status=Proposal.Status.SUBMITTED).count() == (
+        THREADS
+    )
+
+
+def test_concurrent_double_submissions_of_one_proposal_give_one_number():
+    """The same proposal submitted from eight requests at once (a double click, several tabs)."""
+    call = eligible_call(code="MI-COSV-2028")
+    proposal = eligible_proposal(call=call)
+    member = MembershipFactory(organisation=proposal.lead).user
+
+    outcomes = run_together([lambda: proposal_submit_checked(proposal=proposal, by=None) for _ in range(THREADS)])
+
+    assert [kind for kind, _ in outcomes] == ["ok"] * THREADS, outcomes
+    assert {result.protocol_number for _, result in outcomes} == {"MI-COSV-2028-0001"}
+    assert Proposal.objects.filter(call=call).values_list("protocol_sequence", flat=True).get() == 1
+    assert ProposalStatusChange.objects.filter(proposal=proposal, to_status=Proposal.Status.SUBMITTED).count() == 1
+    # One e-mail for the lead's one member, not one per request.
+    assert [message.to for message in mail.outbox] == [[member.email]]
