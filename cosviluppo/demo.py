@@ -11,11 +11,17 @@ State changes go through the services (calls.services, projects.services,
 associations.services) so the audit tables read like a real history; big child
 tables (budget lines, scores, installments) are written with bulk_create.
 The load is deterministic: one random.Random with a fixed seed, and the wall
-clock only decides the dates of the call that is open today.
+clock only decides the dates of the calls of the last months (one open today, one
+waiting for the admissibility check, one being evaluated).
+
+The services announce what they do by e-mail; during the load those e-mails are held
+back (`_emails_held_back`): the people are fictional and the history is past.
 """
 
 import random
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -24,6 +30,7 @@ from zoneinfo import ZoneInfo
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
@@ -47,6 +54,21 @@ from calls.services import call_transition
 from cosviluppo.lib.codicefiscale import entity_codice_fiscale
 from cosviluppo.lib.exceptions import DomainError
 from cosviluppo.lib.money import split_proportionally
+from evaluation.models import ClarificationRequest
+from evaluation.selectors import EVALUATION_STATUSES, MANUAL_KEYS
+from evaluation.services import (
+    admissibility_check_save,
+    call_rank,
+    clarification_request,
+    consensus_record,
+    proposal_admit,
+    proposal_declare_inadmissible,
+    proposal_message_post,
+    review_assign,
+    review_declare,
+    review_submit,
+)
+from funding.services import call_evaluation_start
 from projects.models import (
     Activity,
     Award,
@@ -55,11 +77,12 @@ from projects.models import (
     Indicator,
     Installment,
     Proposal,
+    ProposalAttachment,
     ProposalPartner,
     Review,
     ReviewScore,
 )
-from projects.services import award_grant, proposal_submit, proposal_transition
+from projects.services import award_grant, proposal_submit, proposal_submit_checked, proposal_transition
 
 SEED = 20071115  # the day the first call opened
 DEMO_PASSWORD = "demo-cosviluppo"  # noqa: S105 - published in the README on purpose
@@ -793,6 +816,71 @@ def _amounts_summing_to(rng: random.Random, count: int, total: int, low: int, hi
     return [Decimal(value * 100).quantize(Decimal("0.01")) for value in values]
 
 
+def demo_pdf(lines: list[str]) -> bytes:
+    """A one-page PDF 1.4 showing `lines` in Helvetica: tiny, valid, and the same bytes every run.
+
+    Written by hand rather than with a PDF library so the demo needs nothing more; the text
+    is folded to ASCII, which the standard fonts show without embedding anything.
+    """
+
+    def literal(text: str) -> str:
+        ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+        return "(" + ascii_text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)") + ")"
+
+    shown = " Tj T* ".join(literal(line) for line in lines)
+    stream = f"BT /F1 12 Tf 16 TL 56 780 Td {shown} Tj ET".encode("ascii")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+        b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+    ]
+    pdf = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(pdf))
+        pdf += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(pdf)
+    pdf += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    pdf += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    pdf += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(pdf)
+
+
+class _HeldBackEmail:
+    """Stands in for cosviluppo.tasks.send_email_task while the demo loads: counts, sends nothing."""
+
+    def __init__(self):
+        self.count = 0
+
+    def delay(self, *args, **kwargs) -> None:
+        self.count += 1
+
+
+@contextmanager
+def _emails_held_back() -> Iterator[_HeldBackEmail]:
+    """No e-mail leaves during the load, and no e-mail task is queued.
+
+    The evaluation and submission services write to the applicants, partners, evaluators
+    and officers as they go; replaying a past history must not. Every e-mail of the portal
+    is queued through cosviluppo.tasks.send_email_task, looked up when the e-mail is
+    prepared (cosviluppo.lib.emails, accounts.adapter), so swapping it for the time of the
+    load silences them all, including those enqueued to run on commit. seed_demo runs in
+    its own process, so no other request sees the swap.
+    """
+    from cosviluppo import tasks
+
+    original = tasks.send_email_task
+    held_back = _HeldBackEmail()
+    tasks.send_email_task = held_back
+    try:
+        yield held_back
+    finally:
+        tasks.send_email_task = original
+
+
 class _Names:
     """Deterministic fictional person names, by community."""
 
@@ -864,8 +952,14 @@ def demo_load(*, force: bool = False, today: date | None = None) -> bool:
     if demo_is_loaded():
         return False
     demo_check_database(force=force)
-    with transaction.atomic():
-        _DemoLoader(today=today or timezone.localdate()).load()
+    loader = _DemoLoader(today=today or timezone.localdate())
+    try:
+        with _emails_held_back(), transaction.atomic():
+            loader.load()
+    except BaseException:
+        # The rows are rolled back; the attachment files stored meanwhile would stay behind.
+        loader.delete_stored_files()
+        raise
     return True
 
 
@@ -917,6 +1011,13 @@ class _DemoLoader:
         self.coverage: dict[str, list[str]] = {}
         self.reduced: dict[str, _Plan | None] = {}
         self.titles: set[str] = {sample.title for sample in SAMPLE_PROJECTS}
+        self.recent_leads: set[int] = set()  # associations with a proposal in the calls of the last months
+        self.stored_files: list[tuple] = []  # (storage, name) of every attachment file written
+
+    def delete_stored_files(self) -> None:
+        """Remove the attachment files this load wrote (after a failed load)."""
+        for storage, name in self.stored_files:
+            storage.delete(name)
 
     # Organisations and people ---------------------------------------------------
 
@@ -933,6 +1034,8 @@ class _DemoLoader:
         for edition in EDITIONS:
             self._write_edition(edition, plans_by_call[edition.code])
         self._write_open_call()
+        self._write_call_in_evaluation()
+        self._write_call_to_check()
 
     def _create_accounts(self) -> None:
         # One hash for every account: hashing seven times would only slow the load down.
@@ -1583,8 +1686,15 @@ class _DemoLoader:
             )
         decided_at = _at(edition.results_on - timedelta(days=30), 16)
         self._write_scores(call, evaluated, evaluation_at, decided_at)
+        # The ranking service stores total and rank as the ranking pages compute them (ties
+        # broken by criterion A, then by time of submission) and moves every proposal to ranked.
+        ranking = {line.proposal.pk: line for line in call_rank(call=call, by=officer, now=decided_at)}
         for plan in evaluated:
-            proposal_transition(proposal=plan.proposal, to=Proposal.Status.RANKED, by=officer, now=decided_at)
+            line = ranking[plan.proposal.pk]
+            plan.proposal.total_score, plan.proposal.rank = line.total_score, line.position
+            plan.proposal.status = Proposal.Status.RANKED
+        fundable = {pk for pk, line in ranking.items() if line.fundable}
+        assert fundable == {p.proposal.pk for p in evaluated if p.outcome in ("funded", "reserve")}, call.code
 
         awarded_at = _at(edition.results_on - timedelta(days=7), 12)
         reduced = self.reduced[edition.code]
@@ -1813,8 +1923,8 @@ class _DemoLoader:
             if criterion.code == "C":
                 if plan.fails_criterion_c:
                     high = CRITERION_C_THRESHOLD - Decimal("0.5")
-                elif plan.outcome in ("funded", "reserve"):
-                    low = CRITERION_C_THRESHOLD
+                elif plan.outcome in ("funded", "reserve") or plan.score_target >= 60:
+                    low = CRITERION_C_THRESHOLD  # meant to be fundable: criterion C passes too
             bounds.append((low, high))
         scores = []
         for (low, high), criterion in zip(bounds, criteria, strict=True):
@@ -1842,15 +1952,12 @@ class _DemoLoader:
         return f"{level}: {CRITERION_FOCUS[code]}."
 
     def _write_scores(self, call: Call, evaluated: list[_Plan], evaluation_at: datetime, decided_at: datetime) -> None:
-        """Two reviews per proposal, the committee's consensus, the total score and the rank."""
+        """Two reviews per proposal and the committee's consensus (the ranking service ranks them)."""
         rng = self.rng
         criteria = self.criteria[call.code]
         reviews, consensus, per_review_scores = [], [], []
         for plan in evaluated:
             scores = self._criterion_scores(plan, criteria)
-            pairs = zip(scores, criteria, strict=True)
-            weighted = sum((score / criterion.max_score * criterion.weight for score, criterion in pairs), Decimal(0))
-            plan.proposal.total_score = weighted.quantize(Decimal("0.01"))
             for criterion, score in zip(criteria, scores, strict=True):
                 consensus.append(
                     ConsensusScore(
@@ -1895,14 +2002,6 @@ class _DemoLoader:
             ]
         )
         ConsensusScore.objects.bulk_create(consensus)
-        # The ranking lists the fundable proposals: above the overall threshold and criterion C's.
-        fundable = sorted(
-            (plan for plan in evaluated if plan.outcome in ("funded", "reserve")),
-            key=lambda plan: (-plan.proposal.total_score, plan.proposal.protocol_sequence),
-        )
-        for rank, plan in enumerate(fundable, start=1):
-            plan.proposal.rank = rank
-        Proposal.objects.bulk_update([plan.proposal for plan in evaluated], ["total_score", "rank"])
 
     def _write_projects(self, edition: Edition, funded: list[_Plan]) -> None:
         """Agreement, CUP, dates, installments paid, and the move to in progress and closed."""
@@ -1985,7 +2084,6 @@ class _DemoLoader:
         )
         call_transition(call=call, to=Call.Status.OPEN, by=self.officer, now=opens_at)
 
-        rng = self.rng
         applicant = self.users["applicant@demo.local"]
         pending_lead = self.organisations[PENDING_ASSOCIATIONS[0][0]]
         plans = [
@@ -2019,24 +2117,386 @@ class _DemoLoader:
                 submitted_at=opens_at + timedelta(days=8, hours=5, minutes=42),
             ),
         ]
+        self._complete_plans(call, plans)
+        self._write_proposals(call, plans)
+        # The applicant's draft has every document the call asks for: once ngo@demo.local
+        # confirms the partnership, nothing stops its submission.
+        self._attach_required_documents(call, plans[:1], uploaded_at=_at(self.today - timedelta(days=2), 18))
+        submitted = [plan for plan in plans if plan.outcome == "submitted"]
+        self._attach_required_documents(call, submitted)
+        for plan in submitted:
+            self._submit(plan)
+        self.recent_leads.update(plan.lead.pk for plan in plans)
+
+    # The calls of the last months: shared steps --------------------------------------------
+
+    def _complete_plans(self, call: Call, plans: list[_Plan]) -> None:
+        """Partners, place, topic, title, duration, co-financing and amount of the plans of a
+        recent call, where not given already."""
+        rng = self.rng
         verified_ngos = [ngo for ngo in self.ngos if ngo.legal_name not in (PENDING_NGO, APPLICANT_NGO)]
         for plan in plans:
             plan.ngo = plan.ngo or rng.choice(verified_ngos)
             plan.origin_partner = plan.origin_partner or rng.choice(self.origin_partners[plan.country])
             self._set_origin_place(plan)
+            plan.topic = plan.topic or self._choose_topic(plan)
             plan.theme = rng.choice([theme.strip() for theme in call.themes.split(";")])
-            plan.title = self._title(plan)
+            plan.title = plan.title or self._title(plan)
             self.titles.add(plan.title)
-            plan.duration = rng.randint(12, 18)
-            plan.cofinancing_pct = rng.randint(30, 40)
+            plan.duration = rng.randint(12, call.max_duration_months)
+            plan.cofinancing_pct = (
+                plan.cofinancing_pct if plan.inadmissible_reason == "cofinancing" else rng.randint(30, 40)
+            )
             plan.requested = plan.requested or Decimal(rng.randrange(30_000, 60_001, 500)).quantize(Decimal("0.01"))
-        self._write_proposals(call, plans)
+
+    def _recent_leads(self, count: int) -> list[tuple[Organisation, str]]:
+        """`count` verified associations of the programme's countries that have no proposal in
+        the recent calls yet (the applicant's association is placed by hand), each with a country."""
+        programme = set(PROGRAMME_COUNTRIES)
+        candidates = [
+            association
+            for association in self._eligible_leads()
+            if association.legal_name != APPLICANT_ASSOCIATION
+            and association.pk not in self.recent_leads
+            and set(self._countries_of(association)) & programme
+        ]
+        chosen = self.rng.sample(candidates, count)
+        self.recent_leads.update(association.pk for association in chosen)
+        return [
+            (lead, self.rng.choice([country for country in self._countries_of(lead) if country in programme]))
+            for lead in chosen
+        ]
+
+    def _attach_required_documents(
+        self, call: Call, plans: list[_Plan], *, uploaded_at: datetime | None = None
+    ) -> None:
+        """A small PDF for every document the call requires, stored under MEDIA_ROOT like an upload.
+
+        Uploaded a day before submission (or at `uploaded_at`), by the proposal's author.
+        """
+        required = list(call.required_attachments.order_by("order", "pk"))
         for plan in plans:
-            if plan.outcome == "submitted":
-                plan.proposal = proposal_submit(proposal=plan.proposal, now=plan.submitted_at)
+            proposal = plan.proposal
+            for document in required:
+                content = demo_pdf(
+                    [
+                        document.name_it,
+                        proposal.title,
+                        plan.lead.legal_name,
+                        f"{call.code} - documento dimostrativo, dati fittizi.",
+                    ]
+                )
+                attachment = ProposalAttachment(
+                    proposal=proposal,
+                    required_attachment=document,
+                    title=document.name_it,
+                    content_type="application/pdf",
+                    size=len(content),
+                    uploaded_by=plan.created_by,
+                )
+                attachment.file.save(f"{_slug(document.name_it)}.pdf", ContentFile(content), save=True)
+                self.stored_files.append((attachment.file.storage, attachment.file.name))
+            moment = uploaded_at or plan.submitted_at - timedelta(days=1, hours=2)
+            # uploaded_at is set by the clock on insert; the story says before submission.
+            ProposalAttachment.objects.filter(proposal=proposal).update(uploaded_at=moment)
+
+    def _submit(self, plan: _Plan) -> None:
+        """Submit at the plan's time: through every check of the call when the proposal meets
+        them, as only the online form allows; with the bare lifecycle service when it breaks a
+        rule on purpose, so that the admissibility check has something to find."""
+        if plan.inadmissible_reason:
+            plan.proposal = proposal_submit(proposal=plan.proposal, by=plan.created_by, now=plan.submitted_at)
+        else:
+            plan.proposal = proposal_submit_checked(proposal=plan.proposal, by=plan.created_by, now=plan.submitted_at)
+
+    def _recent_call(self, *, code: str, year: int, label_it: str, label_en: str, opens_at, closes_at, amounts) -> Call:
+        """A call of the last months, pooled by three funders (the fictional one included)."""
+        comune, cariplo, fictional = (Decimal(amount) for amount in amounts)
+        call = self._create_call(
+            code=code,
+            year=year,
+            title_it=f"Milano per il co-sviluppo {year} ({label_it})",
+            title_en=f"Milan for co-development {year} ({label_en})",
+            themes="migrazione e sviluppo; integrazione locale; seconde generazioni",
+            opens_at=opens_at,
+            closes_at=closes_at,
+            max_grant=Decimal("60000.00"),
+            max_duration=18,
+            legal_basis="Deliberazione della Giunta comunale (dati dimostrativi)",
+            office=OFFICE_CABINET,
+            commitments=[
+                *self._commitments(comune, cariplo),
+                (FICTIONAL_FUNDER, fictional, "Finanziatore fittizio (dati dimostrativi)."),
+            ],
+        )
+        call_transition(call=call, to=Call.Status.OPEN, by=self.officer, now=opens_at)
+        return call
+
+    def _schedule(self, call: Call, plans: list[_Plan]) -> None:
+        """Submission times inside the window, in a random order of the plans."""
+        self.rng.shuffle(plans)
+        for plan, moment in zip(plans, self._submission_times(call.opens_at, call.closes_at, len(plans)), strict=True):
+            plan.submitted_at = moment
+
+    def _receive(self, call: Call, plans: list[_Plan]) -> None:
+        """The proposals with their documents, submitted at their times; then the call closes."""
+        self._write_proposals(call, plans)
+        self._attach_required_documents(call, plans)
+        for plan in plans:
+            self._submit(plan)
+        call_transition(call=call, to=Call.Status.CLOSED, by=self.officer, now=call.closes_at)
+
+    # The call being evaluated -------------------------------------------------------------
+
+    def _write_call_in_evaluation(self) -> None:
+        """A call closed 60 days ago whose proposals stand at every step of the evaluation.
+
+        One was declared inadmissible; two admissible ones wait for their evaluators; the
+        others have both demo evaluators, who still have to declare they have no conflict of
+        interest (two), to score (two, one of them half done), whose reviews wait for the
+        consensus (two, one with a spread the sheet flags), or whose consensus is recorded and
+        waits for the ranking (six, one not fundable because of criterion C). The funders'
+        € 200,000 run out partway down the ranking.
+        """
+        year = self.today.year - 1
+        call = self._recent_call(
+            code=f"COSV-{year}-A",
+            year=year,
+            label_it="demo: in valutazione",
+            label_en="demo: under evaluation",
+            opens_at=_at(self.today - timedelta(days=150), 9),
+            closes_at=_at(self.today - timedelta(days=60), 12),
+            # Less than the five fundable proposals with a consensus ask for (each asks at least
+            # € 42,000), more than any three: the money runs out partway down the ranking.
+            amounts=("60000.00", "110000.00", "30000.00"),
+        )
+        applicant = self.users["applicant@demo.local"]
+        plans = [
+            _Plan(
+                lead=self.organisations[APPLICANT_ASSOCIATION],
+                country="SN",
+                outcome="consensus",
+                topic=TOPICS[5],
+                ngo=self.organisations[APPLICANT_NGO],
+                origin_partner=self.organisations["Association des Pêcheurs de Guet Ndar"],
+                created_by=applicant,
+                score_target=78.5,
+            )
+        ]
+        # (stage, target total of the scores, fails criterion C)
+        stages = [
+            ("inadmissible", 0, False),
+            ("admissible", 0, False),
+            ("admissible", 0, False),
+            ("to_declare", 0, False),
+            ("to_declare", 0, False),
+            ("to_score", 72, False),
+            ("half_scored", 64, False),
+            ("to_consensus", 74, False),
+            ("to_consensus", 57, False),
+            ("consensus", 86, False),
+            ("consensus", 71.5, False),
+            ("consensus", 67, False),
+            ("consensus", 62.5, False),
+            ("consensus", 65, True),
+        ]
+        for (lead, country), (stage, target, fails_c) in zip(self._recent_leads(len(stages)), stages, strict=True):
+            plan = _Plan(lead=lead, country=country, outcome=stage, score_target=target, fails_criterion_c=fails_c)
+            if stage == "inadmissible":
+                plan.inadmissible_reason = "cofinancing"
+                plan.cofinancing_pct = self.rng.randint(18, 26)
+            plans.append(plan)
+        self._complete_plans(call, plans)
+        for plan in plans:
+            # Amounts that make the funding decision interesting: most ask for close to the maximum.
+            plan.requested = Decimal(self.rng.randrange(42_000, 60_001, 500)).quantize(Decimal("0.01"))
+        self._schedule(call, plans)
+        self._receive(call, plans)
+
+        officer = self.officer
+        checked_at = call.closes_at + timedelta(days=8, hours=-1)
+        for index, plan in enumerate(sorted(plans, key=lambda p: p.proposal.protocol_sequence)):
+            moment = checked_at + timedelta(minutes=20 * index)
+            if plan.outcome == "inadmissible":
+                proposal_declare_inadmissible(
+                    proposal=plan.proposal, by=officer, reasons=INADMISSIBILITY_REASONS["cofinancing"], now=moment
+                )
+                continue
+            check = admissibility_check_save(
+                proposal=plan.proposal, manual=dict.fromkeys(MANUAL_KEYS, (True, "")), by=officer, now=moment
+            )
+            proposal_admit(proposal=plan.proposal, by=officer, check=check, now=moment + timedelta(minutes=5))
+
+        evaluation_at = _at((call.closes_at + timedelta(days=15)).date(), 10)
+        call_evaluation_start(call=call, by=officer, now=evaluation_at)
+        self._write_recent_reviews(call, plans, evaluation_at)
+
+    def _write_recent_reviews(self, call: Call, plans: list[_Plan], evaluation_at: datetime) -> None:
+        """Assignments, declarations, reviews and consensus of the call in evaluation, by stage."""
+        rng = self.rng
+        officer = self.officer
+        criteria = list(call.criteria.order_by("order", "code", "pk"))
+        assigned = [plan for plan in plans if plan.outcome not in ("inadmissible", "admissible")]
+        for plan in assigned:
+            for evaluator in self.evaluators:
+                review_assign(proposal=plan.proposal, evaluator=evaluator, by=officer, now=evaluation_at)
+        # assigned_at is set by the clock on insert; the story says the day the evaluation started.
+        Review.objects.filter(proposal__call=call).update(assigned_at=evaluation_at)
+
+        declared = [plan for plan in assigned if plan.outcome != "to_declare"]
+        consensus_at = _at(self.today - timedelta(days=4), 15)
+        for plan in declared:
+            consensus_scores = self._criterion_scores(plan, criteria)
+            reviews = {review.evaluator_id: review for review in plan.proposal.reviews.all()}
+            for number, evaluator in enumerate(self.evaluators):
+                review = reviews[evaluator.pk]
+                declared_at = evaluation_at + timedelta(days=rng.randint(1, 4), hours=rng.randint(0, 7))
+                review_declare(review=review, conflict=False, by=evaluator, now=declared_at)
+                if plan.outcome == "to_score" or (plan.outcome == "half_scored" and number == 1):
+                    continue
+                scores = {}
+                for index, (criterion, score) in enumerate(zip(criteria, consensus_scores, strict=True)):
+                    deviation = rng.choice(REVIEWER_DEVIATIONS)
+                    if plan.outcome == "to_consensus" and plan.score_target > 70 and number == 1 and index == 0:
+                        deviation = Decimal(-7)  # the evaluators disagree: the consensus sheet flags it
+                    value = min(criterion.max_score, max(Decimal(0), score + deviation))
+                    scores[criterion.pk] = (value, self._comment(criterion.code, value, criterion.max_score))
+                submitted_at = declared_at + timedelta(days=rng.randint(8, 30), hours=rng.randint(1, 5))
+                review_submit(review=review, scores=scores, by=evaluator, now=min(submitted_at, consensus_at))
+            if plan.outcome == "consensus":
+                consensus_record(
+                    proposal=plan.proposal,
+                    scores={
+                        criterion.pk: (
+                            score,
+                            self._comment(criterion.code, score, criterion.max_score),
+                            self._comment(criterion.code, score, criterion.max_score),
+                        )
+                        for criterion, score in zip(criteria, consensus_scores, strict=True)
+                    },
+                    by=officer,
+                    now=consensus_at,
+                )
+
+    # The call waiting for the admissibility check ---------------------------------------------
+
+    def _write_call_to_check(self) -> None:
+        """A call closed 20 days ago: eight proposals wait for the admissibility check.
+
+        Five meet every rule (the applicant's among them); one asks for more than the maximum
+        grant; one was submitted without the NGO partner's confirmation; and the lead that asked
+        too much sent a corrected second proposal, so two proposals share a lead. The office
+        asked the applicant's association to correct its budget and attachments within 7 days,
+        and the two exchanged messages.
+        """
+        year = self.today.year - 1
+        call = self._recent_call(
+            code=f"COSV-{year}-B",
+            year=year,
+            label_it="demo: da istruire",
+            label_en="demo: admissibility check",
+            opens_at=_at(self.today - timedelta(days=120), 9),
+            closes_at=_at(self.today - timedelta(days=20), 12),
+            amounts=("150000.00", "500000.00", "100000.00"),
+        )
+        applicant = self.users["applicant@demo.local"]
+        applicant_plan = _Plan(
+            lead=self.organisations[APPLICANT_ASSOCIATION],
+            country="SN",
+            outcome="submitted",
+            topic=TOPICS[6],
+            ngo=self.organisations[APPLICANT_NGO],
+            origin_partner=self.organisations["GIE Jappo Thiès"],
+            created_by=applicant,
+        )
+        plans = [applicant_plan]
+        leads = self._recent_leads(6)
+        plans += [_Plan(lead=lead, country=country, outcome="submitted") for lead, country in leads[:4]]
+        over_max = _Plan(lead=leads[4][0], country=leads[4][1], outcome="submitted", inadmissible_reason="over_max")
+        over_max.requested = call.max_grant + self.rng.randrange(2_000, 12_000, 500)
+        no_ngo = _Plan(
+            lead=leads[5][0],
+            country=leads[5][1],
+            outcome="submitted",
+            inadmissible_reason="letter",
+            ngo_confirmed=False,
+        )
+        plans += [over_max, no_ngo]
+        self._complete_plans(call, plans)
+        corrected = _Plan(
+            lead=over_max.lead,
+            country=over_max.country,
+            outcome="submitted",
+            topic=over_max.topic,
+            ngo=over_max.ngo,
+            origin_partner=over_max.origin_partner,
+            title=f"{over_max.title} (versione corretta)",
+            requested=Decimal(self.rng.randrange(54_000, 60_001, 500)).quantize(Decimal("0.01")),
+        )
+        self._complete_plans(call, [corrected])
+        plans.append(corrected)
+        self._schedule(call, plans)
+        if corrected.submitted_at < over_max.submitted_at:
+            # The correction is sent after the proposal it corrects.
+            corrected.submitted_at, over_max.submitted_at = over_max.submitted_at, corrected.submitted_at
+        plans.sort(key=lambda plan: plan.submitted_at)
+        self._receive(call, plans)
+
+        officer = self.officer
+        requested_at = _at(self.today - timedelta(days=1), 10)
+        clarification_request(
+            proposal=applicant_plan.proposal,
+            sections=["budget", "attachments"],
+            message=(
+                "Il piano finanziario allegato non corrisponde al budget del formulario: le spese generali "
+                "e il totale dei costi in Italia sono diversi. Correggete il budget oppure caricate il piano "
+                "finanziario aggiornato, firmato dal legale rappresentante, entro la scadenza indicata."
+            ),
+            deadline=_at(self.today + timedelta(days=7), 12),
+            by=officer,
+            now=requested_at,
+        )
+        proposal_message_post(
+            proposal=applicant_plan.proposal,
+            body=(
+                "Buongiorno, vi abbiamo inviato una richiesta di integrazione sul budget e sugli allegati. "
+                "Per qualsiasi dubbio potete scriverci qui."
+            ),
+            by=officer,
+            now=requested_at + timedelta(minutes=10),
+        )
+        proposal_message_post(
+            proposal=applicant_plan.proposal,
+            body=(
+                "Grazie, abbiamo visto la richiesta. Correggiamo le spese generali e carichiamo il piano "
+                "finanziario firmato entro la settimana."
+            ),
+            by=applicant,
+            now=requested_at + timedelta(hours=7, minutes=25),
+        )
 
 
 # --- Summary -------------------------------------------------------------------------
+
+# What a new user can try, by account (printed after the accounts).
+DEMO_WALKTHROUGH = [
+    gettext_lazy(
+        "ngo@demo.local confirms the partnership of the applicant's draft in the open call; "
+        "applicant@demo.local can then submit it (every required document is attached)."
+    ),
+    gettext_lazy(
+        "applicant@demo.local answers the office's request for clarification and its message in the call "
+        "waiting for the admissibility check."
+    ),
+    gettext_lazy(
+        "officer@demo.local checks the admissibility of that call's proposals (three of them break a rule), "
+        "then, in the call under evaluation, assigns evaluators, records the consensus and computes the ranking."
+    ),
+    gettext_lazy(
+        "evaluator1@demo.local and evaluator2@demo.local declare they have no conflict of interest and score "
+        "their proposals in the call under evaluation."
+    ),
+]
 
 
 def demo_summary() -> list[str]:
@@ -2058,9 +2518,29 @@ def demo_summary() -> list[str]:
             "federations": kinds.get(Organisation.Kind.FEDERATION, 0),
         },
     ]
-    for call in Call.objects.filter(is_demo=True).order_by("opens_at"):
-        proposals = call.proposals.all()
-        awarded = Award.objects.filter(proposal__call=call).aggregate(total=Sum("amount_granted"))["total"] or 0
+    calls = list(Call.objects.filter(is_demo=True).order_by("opens_at"))
+    by_status: dict[int, dict[str, int]] = {}
+    for row in Proposal.objects.filter(call__in=calls).order_by().values("call_id", "status").annotate(n=Count("pk")):
+        by_status.setdefault(row["call_id"], {})[row["status"]] = row["n"]
+    awarded_by_call = dict(
+        Award.objects.filter(proposal__call__in=calls)
+        .order_by()
+        .values("proposal__call_id")
+        .annotate(total=Sum("amount_granted"))
+        .values_list("proposal__call_id", "total")
+    )
+    reviews_by_call: dict[int, dict[str, int]] = {}
+    for row in (
+        Review.objects.filter(proposal__call__in=calls, proposal__status__in=EVALUATION_STATUSES)
+        .order_by()
+        .values("proposal__call_id", "status")
+        .annotate(n=Count("pk"))
+    ):
+        reviews_by_call.setdefault(row["proposal__call_id"], {})[row["status"]] = row["n"]
+    for call in calls:
+        statuses = by_status.get(call.pk, {})
+        received = sum(n for status, n in statuses.items() if status not in ("draft", "withdrawn"))
+        funded = sum(statuses.get(status, 0) for status in Proposal.FUNDED_STATUSES)
         lines.append(
             _(
                 "%(code)s (%(status)s): %(received)s proposals received, %(funded)s funded, "
@@ -2069,10 +2549,42 @@ def demo_summary() -> list[str]:
             % {
                 "code": call.code,
                 "status": call.get_status_display(),
-                "received": proposals.submitted().count(),
-                "funded": proposals.funded().count(),
-                "awarded": Decimal(awarded).quantize(Decimal("0.01")),
+                "received": received,
+                "funded": funded,
+                "awarded": Decimal(awarded_by_call.get(call.pk) or 0).quantize(Decimal("0.01")),
                 "budget": call.budget(),
+            }
+        )
+        counts = ", ".join(
+            f"{Proposal.Status(status).label} {statuses[status]}"
+            for status in Proposal.Status.values
+            if status in statuses
+        )
+        lines.append("    " + _("Proposals by status: %(counts)s.") % {"counts": counts})
+        reviews = reviews_by_call.get(call.pk)
+        if reviews:
+            lines.append(
+                "    "
+                + _(
+                    "Reviews: %(to_declare)s waiting for the declaration of interest, %(to_score)s to score, "
+                    "%(submitted)s submitted."
+                )
+                % {
+                    "to_declare": reviews.get(Review.Status.ASSIGNED, 0),
+                    "to_score": reviews.get(Review.Status.NO_CONFLICT, 0),
+                    "submitted": reviews.get(Review.Status.SUBMITTED, 0),
+                }
+            )
+    for request in (
+        ClarificationRequest.objects.filter(proposal__is_demo=True, status=ClarificationRequest.Status.OPEN)
+        .select_related("proposal")
+        .order_by("deadline", "pk")
+    ):
+        lines.append(
+            _("Request for clarification open on %(protocol)s until %(deadline)s.")
+            % {
+                "protocol": request.proposal.protocol_number,
+                "deadline": timezone.localtime(request.deadline).strftime("%d/%m/%Y %H:%M"),
             }
         )
     lines.append(_("Demo accounts (password “%(password)s”):") % {"password": DEMO_PASSWORD})
@@ -2080,4 +2592,6 @@ def demo_summary() -> list[str]:
         role, organisation = DEMO_ACCOUNT_ROLES[account.email]
         role_text = str(role) % {"organisation": organisation}
         lines.append(f"  {account.email:<24} {account.full_name} – {role_text}")
+    lines.append(_("To try:"))
+    lines += [f"  - {step}" for step in DEMO_WALKTHROUGH]
     return lines

@@ -1,16 +1,22 @@
 """seed_demo loads the demo once, completely and consistently, and only where it may."""
 
+import io
 import re
+from datetime import timedelta
 from decimal import Decimal
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.apps import apps
+from django.conf import settings as django_settings
+from django.core import mail
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from django.test import override_settings
 from django.utils import timezone, translation
+from pypdf import PdfReader
 
 from accounts.models import User
 from accounts.tests.factories import UserFactory
@@ -18,7 +24,28 @@ from associations.models import Membership, Organisation
 from associations.tests.factories import OrganisationFactory
 from calls.models import Call, CallStatusChange, FunderCommitment
 from cosviluppo import demo
-from projects.models import Award, BudgetLine, FunderShare, Proposal, ProposalPartner
+from evaluation.models import AdmissibilityCheck, ClarificationRequest, EvaluationEvent, ProposalMessage
+from evaluation.ranking import compute_ranking
+from evaluation.selectors import (
+    admissibility_checklist,
+    consensus_blockers,
+    consensus_sheet,
+    open_clarification_sections,
+)
+from funding.models import DecisionRecord
+from projects.eligibility import eligibility_problems
+from projects.models import (
+    Award,
+    BudgetLine,
+    ConsensusScore,
+    FunderShare,
+    Proposal,
+    ProposalAttachment,
+    ProposalPartner,
+    ProposalStatusChange,
+    Review,
+)
+from projects.services import partner_respond
 
 HISTORICAL = {"COSV-2008": (69, 20), "COSV-2010": (91, 23), "COSV-2011": (85, 23)}
 CUP = re.compile(r"^[A-Z][0-9]{2}[A-Z][0-9]{11}$")
@@ -33,14 +60,30 @@ def seed(*args) -> str:
 
 
 @pytest.fixture(scope="class")
-def demo_loaded(django_db_setup, django_db_blocker):
+def demo_media(tmp_path_factory):
+    """Where the demo loaded once stores its attachment files (each test has its own MEDIA_ROOT)."""
+    return tmp_path_factory.mktemp("demo-media")
+
+
+@pytest.fixture(scope="class")
+def demo_loaded(django_db_setup, django_db_blocker, demo_media):
     """The demo, loaded once for the tests that only read it; emptied afterwards so
     the rest of the suite starts from an empty database again."""
-    with django_db_blocker.unblock(), override_settings(DEBUG=True):
+    with django_db_blocker.unblock(), override_settings(DEBUG=True, MEDIA_ROOT=demo_media):
         seed()
     yield
     with django_db_blocker.unblock():
         call_command("flush", interactive=False, verbosity=0)
+
+
+def recent_call(status: str) -> Call:
+    """The demo call of the last months in `status` (their codes follow the year)."""
+    return Call.objects.get(is_demo=True, status=status)
+
+
+def media_files() -> set[Path]:
+    root = Path(django_settings.MEDIA_ROOT)
+    return {path for path in root.rglob("*") if path.is_file()} if root.exists() else set()
 
 
 @pytest.mark.django_db
@@ -190,6 +233,151 @@ class TestLoadedDemo:
         funder = Membership.objects.get(user__email="funder@demo.local")
         assert (funder.organisation.legal_name, funder.role) == (demo.CARIPLO, Membership.Role.VIEWER)
 
+    def test_historical_ranks_are_those_the_ranking_pages_compute(self):
+        for code in HISTORICAL:
+            call = Call.objects.get(code=code)
+            ranking = compute_ranking(call)
+            evaluated = call.proposals.exclude(status__in=["inadmissible"])
+            assert len(ranking) == evaluated.count()
+            stored = {p.pk: (p.rank, p.total_score) for p in evaluated}
+            assert {line.proposal.pk: (line.position, line.total_score) for line in ranking} == stored
+            fundable = {line.proposal.pk for line in ranking if line.fundable}
+            assert fundable == set(
+                call.proposals.filter(status__in=["reserve", *Proposal.FUNDED_STATUSES]).values_list("pk", flat=True)
+            )
+            # Funded first, then the reserve list, then the proposals that cannot be funded.
+            statuses = [line.proposal.status for line in ranking]
+            funded_count = Proposal.objects.funded().filter(call=call).count()
+            assert set(statuses[:funded_count]) == {"closed"}
+            assert not call.proposals.filter(status="inadmissible", rank__isnull=False).exists()
+            assert EvaluationEvent.objects.filter(proposal__call=call, kind="rank.computed").count() == len(ranking)
+
+    def test_applicants_draft_waits_only_for_the_ngo_partner(self, settings, demo_media):
+        settings.MEDIA_ROOT = demo_media
+        call = Call.objects.get(is_demo=True, status=Call.Status.OPEN)
+        draft = Proposal.objects.select_related("call", "lead").get(
+            call=call, lead__legal_name=demo.APPLICANT_ASSOCIATION, status="draft"
+        )
+        assert [problem.rule for problem in eligibility_problems(draft)] == ["ngo_partner"]
+        attachments = list(draft.attachments.select_related("required_attachment"))
+        assert sorted(a.required_attachment_id for a in attachments) == sorted(
+            call.required_attachments.values_list("pk", flat=True)
+        )
+        for attachment in attachments:
+            path = Path(attachment.file.path)
+            assert path.is_relative_to(Path(django_settings.MEDIA_ROOT)) and path.is_file()
+            content = path.read_bytes()
+            assert content.startswith(b"%PDF-1.4") and attachment.size == len(content)
+            reader = PdfReader(io.BytesIO(content), strict=True)
+            assert attachment.required_attachment.name_it in reader.pages[0].extract_text()
+            assert attachment.uploaded_by.email == "applicant@demo.local"
+        # ngo@demo.local confirms: nothing stops the submission any more.
+        ngo_user = User.objects.get(email="ngo@demo.local")
+        partner = draft.partners.get(role=ProposalPartner.Role.ITALIAN_NGO)
+        partner_respond(partner=partner, accept=True, by=ngo_user)
+        assert eligibility_problems(draft) == []
+
+    def test_call_waiting_for_admissibility(self):
+        call = recent_call(Call.Status.CLOSED)
+        today = timezone.localdate()
+        assert timezone.localtime(call.opens_at).date() == today - timedelta(days=120)
+        assert timezone.localtime(call.closes_at).date() == today - timedelta(days=20)
+        assert call.commitments.count() == 3 and call.announced_budget == call.budget()
+        assert call.commitments.filter(funder__legal_name=demo.FICTIONAL_FUNDER).exists()
+        assert list(call.criteria.order_by("order").values_list("code", flat=True)) == list("ABCDEFGH")
+        proposals = list(call.proposals.select_related("call", "lead").order_by("protocol_sequence"))
+        assert [p.status for p in proposals] == ["submitted"] * 8
+        assert all(call.opens_at <= p.submitted_at < call.closes_at for p in proposals)
+        assert ProposalStatusChange.objects.filter(proposal__call=call, to_status="submitted").count() == 8
+        assert not AdmissibilityCheck.objects.filter(proposal__call=call).exists()
+        failing = {
+            p.protocol_number: sorted(
+                i["key"] for i in admissibility_checklist(p) if i["automatic"] and not i["passed"]
+            )
+            for p in proposals
+        }
+        assert sorted(failing.values()) == [[]] * 5 + [["max_grant", "one_per_lead"], ["ngo_partner"], ["one_per_lead"]]
+        twice = call.proposals.values("lead").annotate(n=Count("pk")).filter(n=2)
+        assert twice.count() == 1
+        assert call.proposals.filter(lead__legal_name=demo.APPLICANT_ASSOCIATION).count() == 1
+
+    def test_open_request_for_clarification_and_message_thread(self):
+        call = recent_call(Call.Status.CLOSED)
+        request = ClarificationRequest.objects.get(status="open")
+        proposal = request.proposal
+        assert proposal.call == call and proposal.lead.legal_name == demo.APPLICANT_ASSOCIATION
+        assert request.sections == ["budget", "attachments"]
+        assert timezone.localtime(request.deadline).date() == timezone.localdate() + timedelta(days=7)
+        assert request.requested_by.email == "officer@demo.local" and request.requested_at < timezone.now()
+        assert open_clarification_sections(proposal) == {"budget", "attachments"}
+        assert EvaluationEvent.objects.filter(proposal=proposal, kind="clarification.requested").count() == 1
+        thread = list(ProposalMessage.objects.filter(proposal=proposal).order_by("sent_at"))
+        assert [(m.author.email, m.from_staff) for m in thread] == [
+            ("officer@demo.local", True),
+            ("applicant@demo.local", False),
+        ]
+
+    def test_call_under_evaluation_has_proposals_at_every_step(self):
+        call = recent_call(Call.Status.EVALUATION)
+        assert timezone.localtime(call.closes_at).date() == timezone.localdate() - timedelta(days=60)
+        assert call.commitments.count() == 3 and call.announced_budget == call.budget()
+        path = list(
+            CallStatusChange.objects.filter(call=call).order_by("changed_at").values_list("to_status", flat=True)
+        )
+        assert path == ["open", "closed", "evaluation"]
+        assert DecisionRecord.objects.filter(call=call, action="evaluation_started").count() == 1
+        statuses = dict(call.proposals.values("status").annotate(n=Count("pk")).values_list("status", "n"))
+        assert statuses == {"inadmissible": 1, "admissible": 2, "under_evaluation": 12}
+        inadmissible = AdmissibilityCheck.objects.get(proposal__call=call, outcome="inadmissible")
+        assert inadmissible.reasons and inadmissible.decided_by.email == "officer@demo.local"
+        assert AdmissibilityCheck.objects.filter(proposal__call=call, outcome="admissible").count() == 14
+        assert not Review.objects.filter(proposal__call=call, proposal__status="admissible").exists()
+        # Each evaluator has proposals to declare, to score and already reviewed.
+        for email in ("evaluator1@demo.local", "evaluator2@demo.local"):
+            mine = dict(
+                Review.objects.filter(proposal__call=call, evaluator__email=email)
+                .values("status")
+                .annotate(n=Count("pk"))
+                .values_list("status", "n")
+            )
+            assert set(mine) == {"assigned", "no_conflict", "submitted"}
+            assert sum(mine.values()) == 12
+        events = set(EvaluationEvent.objects.filter(proposal__call=call).values_list("kind", flat=True))
+        assert {"review.assigned", "review.no_conflict", "review.submitted", "consensus.recorded"} <= events
+        criteria = call.criteria.count()
+        complete = call.proposals.annotate(n=Count("consensus_scores")).filter(n=criteria)
+        assert complete.count() == 6
+        ready = [
+            p
+            for p in call.proposals.filter(status="under_evaluation").exclude(pk__in=complete)
+            if not consensus_blockers(p)
+        ]
+        assert len(ready) == 2
+        assert any(line.flagged for p in ready for line in consensus_sheet(p))
+        assert not ConsensusScore.objects.filter(proposal__in=ready).exists()
+        assert not call.proposals.filter(rank__isnull=False).exists()
+
+    def test_money_of_the_call_under_evaluation_runs_out_partway_down_the_ranking(self):
+        call = recent_call(Call.Status.EVALUATION)
+        ranking = compute_ranking(call)
+        assert len(ranking) == 6
+        fundable = [line.proposal.budget_totals()["requested"] for line in ranking if line.fundable]
+        assert len(fundable) == 5 and not ranking[-1].fundable
+        assert fundable[0] <= call.budget() < sum(fundable)
+
+    def test_summary_counts_proposals_per_call_and_status(self):
+        with translation.override("en"):
+            lines = demo.demo_summary()
+        text = "\n".join(lines)
+        evaluation, closed = recent_call(Call.Status.EVALUATION), recent_call(Call.Status.CLOSED)
+        assert f"{evaluation.code} (under evaluation): 15 proposals received" in text
+        assert "Proposals by status: admissible 2, inadmissible 1, under evaluation 12." in text
+        assert "Reviews: 4 waiting for the declaration of interest, 3 to score, 17 submitted." in text
+        assert f"{closed.code} (closed): 8 proposals received" in text
+        assert "Proposals by status: submitted 8." in text
+        assert f"Request for clarification open on {closed.code}-0" in text
+        assert "Proposals by status: inadmissible 12, reserve list 3, not funded 34, closed 20." in text
+
     def test_second_run_changes_nothing(self, settings):
         settings.DEBUG = True
         before = snapshot()
@@ -236,14 +424,20 @@ def test_refuses_a_partly_loaded_demo(settings):
 
 
 @pytest.mark.django_db
-def test_force_loads_next_to_non_demo_data(settings):
+def test_force_loads_next_to_non_demo_data_and_sends_no_email(settings, django_capture_on_commit_callbacks):
     settings.DEBUG = True
     real = OrganisationFactory()
-    output = seed("--force")
-    assert "Demo data loaded" in output
+    # Tasks run eagerly with the locmem backend here: an e-mail queued by a service would land in the outbox.
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        output = seed("--force")
+    assert callbacks, "the services were expected to announce their changes"
+    assert mail.outbox == []
+    seconds = float(re.search(r"Demo data loaded in ([0-9.]+) s", output).group(1))
+    assert seconds < 60
     assert Proposal.objects.funded().count() == 66
     real.refresh_from_db()
     assert not real.is_demo and not real.led_proposals.exists()
+    assert ProposalAttachment.objects.count() == len(media_files()) > 0
 
 
 @pytest.mark.django_db
@@ -253,9 +447,12 @@ def test_a_failed_load_leaves_nothing_behind(settings, monkeypatch):
     def fail(self):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(demo._DemoLoader, "_write_open_call", fail)
+    # The last step fails, once attachment files have been written for the earlier calls.
+    monkeypatch.setattr(demo._DemoLoader, "_write_call_to_check", fail)
+    files_before = media_files()
     with pytest.raises(RuntimeError):
         seed()
     assert not User.objects.exists()
     assert not Organisation.objects.exists()
     assert not Proposal.objects.exists()
+    assert media_files() == files_before
