@@ -4,9 +4,11 @@ No browser is downloaded: Playwright drives the `chromium` package of the distri
 the browser tests are skipped on a developer's machine and fail in CI (CI=true).
 """
 
+import threading
 from pathlib import Path
 
 import pytest
+from django.db import connection
 
 from cosviluppo.testing import skip_unless_available
 
@@ -88,3 +90,29 @@ def _resource_problem(page, response) -> None:
     # The browser asks for /favicon.ico on its own; the pages never link it.
     if response.status >= 400 and not response.url.endswith("/favicon.ico"):
         page.problems.append(f"HTTP {response.status} for {response.request.method} {response.url}")
+
+
+@pytest.fixture(autouse=True)
+def one_request_at_a_time(live_server):
+    """With SQLite in memory (a developer's machine; CI runs PostgreSQL), the live server's threads
+    share the test's one database connection, and two requests at the same moment, which these
+    pages make (the autosave and the budget's totals), interleave their transactions on it
+    ("database table is locked"). Requests then take turns, as separate connections would make them."""
+    if not (connection.vendor == "sqlite" and connection.is_in_memory_db()):
+        yield
+        return
+    server = live_server.thread.httpd
+    application, turn = server.get_app(), threading.Lock()
+
+    def in_turn(environ, start_response):
+        with turn:
+            response = application(environ, start_response)
+            try:
+                return list(response)
+            finally:
+                if hasattr(response, "close"):
+                    response.close()
+
+    server.set_app(in_turn)
+    yield
+    server.set_app(application)

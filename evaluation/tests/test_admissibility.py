@@ -89,6 +89,8 @@ def test_save_checklist_refuses_unknown_items(proposal, officer):
 
 def test_admit_moves_to_admissible_tells_the_lead_and_records_it(proposal, officer, django_capture_on_commit_callbacks):
     member = lead_member(proposal)
+    member.preferred_language = "en"  # the e-mail goes out in the member's language
+    member.save(update_fields=["preferred_language"])
     check = admissibility_check_save(proposal=proposal, manual=ALL_PASS, by=officer)
 
     with django_capture_on_commit_callbacks(execute=True):
