@@ -10,6 +10,9 @@ from .base import *  # noqa: E402,F403
 from .base import BASE_DIR, env  # noqa: E402
 
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+# Tests compare the English source texts; the Italian default of the portal is tested explicitly
+# (cosviluppo/tests/test_home.py, test_settings.py, the browser tests, which browse in Italian).
+LANGUAGE_CODE = "en"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

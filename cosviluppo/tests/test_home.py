@@ -98,3 +98,9 @@ def test_base_template_has_landmarks_skip_link_and_accessibility_statement(clien
         assert fragment in html
     assert reverse("accessibility") in html
     assert client.get(reverse("accessibility")).status_code == 200
+
+
+def test_the_portal_speaks_italian_by_default(client, db, settings):
+    settings.LANGUAGE_CODE = "it"
+    html = client.get(reverse("home")).content.decode()
+    assert '<html lang="it">' in html and "Il programma in cifre" in html
