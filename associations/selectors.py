@@ -18,9 +18,11 @@ DASHBOARD_QUEUE_SIZE = 5
 
 
 def _funded_proposals():
+    """Funded projects the public may know of: only those of calls whose results are published
+    (the decision moves proposals to funded before the funders sign it off)."""
     from projects.models import Proposal
 
-    return Proposal.objects.funded()
+    return Proposal.objects.funded().results_published()
 
 
 def _project_count_subquery():

@@ -29,7 +29,7 @@ from projects.steps import STEP_LABELS
 from .models import AdmissibilityCheck, ClarificationRequest, EvaluationEvent, ProposalMessage
 from .ranking import RankedProposal, compute_ranking
 
-__all__ = ["RankedProposal", "call_ranking", "open_clarification_sections"]
+__all__ = ["RankedProposal", "call_ranking", "open_clarification_sections", "open_clarifications"]
 
 CENT = Decimal("0.01")
 # At least this many submitted reviews before the consensus, and evaluators per proposal.
@@ -207,6 +207,22 @@ def open_clarification_sections(proposal: Proposal, now: datetime | None = None)
     return sections
 
 
+def open_clarifications(proposal: Proposal, now: datetime | None = None) -> list[ClarificationRequest]:
+    """The requests for clarification of a proposal open now (before their deadline), the
+    earliest deadline first, each with `section_list` ((key, label) of its sections): one query."""
+    now = now or timezone.now()
+    if proposal.status != Proposal.Status.SUBMITTED:
+        return []
+    requests = list(
+        ClarificationRequest.objects.filter(
+            proposal=proposal, status=ClarificationRequest.Status.OPEN, deadline__gt=now
+        ).order_by("deadline", "pk")
+    )
+    for request in requests:
+        request.section_list = section_labels(request.sections)
+    return requests
+
+
 def clarification_get_for_user(*, user, pk: int) -> ClarificationRequest:
     """A request the user may read: staff, or a member of the proposal's lead; 404 otherwise."""
     from .permissions import can_view_clarification
@@ -289,7 +305,10 @@ def proposal_document(proposal: Proposal) -> tuple[str, dict[str, Any]]:
         get_template("projects/partials/proposal_document.html")
     except (ImportError, TemplateDoesNotExist):
         return "evaluation/partials/proposal_summary.html", {"proposal": proposal}
-    return "projects/partials/proposal_document.html", proposal_document_context(proposal)
+    # Staff and the evaluators who declared no conflict read the actual status and download the
+    # attachments (projects.selectors.proposal_get_for_documents lets them).
+    context = {**proposal_document_context(proposal), "link_attachments": True, "show_internal_status": True}
+    return "projects/partials/proposal_document.html", context
 
 
 @dataclass(frozen=True)
@@ -655,7 +674,9 @@ def applicant_overview(*, user, now: datetime | None = None) -> dict:
     proposals = list(
         proposals_received()
         .filter(lead__in=organisations)
-        .only("pk", "protocol_number", "title", "status")
+        # The call's status: applicants are told the outcome only once its results are published.
+        .select_related("call")
+        .only("pk", "protocol_number", "title", "status", "call__status")
         .order_by("-submitted_at", "-pk")[:DASHBOARD_ROWS]
     )
     if not proposals:

@@ -19,7 +19,7 @@ from associations.models import Membership, Organisation
 from calls.models import Call
 from cosviluppo.lib.permissions import is_staff_officer
 
-from .models import Proposal, ProposalPartner
+from .models import RESULTS_PUBLISHED_CALL_STATUSES, Proposal, ProposalPartner
 
 # Rows shown per list; more is a job for the proposal lists, not the dashboard.
 MY_PROPOSALS_ROWS = 50
@@ -75,7 +75,12 @@ def applicant_sections(*, memberships, now: datetime) -> list[tuple[str, dict]]:
     """My proposals, next deadlines, partner confirmations waiting: four queries in all."""
     lead_ids = [org for org, kind, _role, _verification in memberships if kind == Organisation.Kind.MIGRANT_ASSOCIATION]
     mine = Proposal.objects.filter(lead_id__in=lead_ids)
-    counts = dict(mine.order_by().values_list("status").annotate(n=Count("pk")))
+    # Grouped by the status applicants are told (Proposal.public_status): the outcome only once
+    # the call's results are published, "under evaluation" until then.
+    counts: Counter = Counter()
+    for status, call_status, n in mine.order_by().values_list("status", "call__status").annotate(n=Count("pk")):
+        hidden = status in Proposal.OUTCOME_STATUSES and call_status not in RESULTS_PUBLISHED_CALL_STATUSES
+        counts[Proposal.Status.UNDER_EVALUATION if hidden else status] += n
     rows = list(mine.select_related("call", "lead").order_by("-updated_at", "-pk")[:MY_PROPOSALS_ROWS])
     for proposal in rows:
         proposal.has_receipt = _has_receipt(proposal)
@@ -85,7 +90,7 @@ def applicant_sections(*, memberships, now: datetime) -> list[tuple[str, dict]]:
             "status": status,
             "label": Proposal.Status(status).label,
             "count": counts[status],
-            "proposals": [p for p in rows if p.status == status],
+            "proposals": [p for p in rows if p.public_status == status],
         }
         for status in STATUS_ORDER
         if counts.get(status)

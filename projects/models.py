@@ -11,7 +11,7 @@ from django.db.models import F, Q, Sum, Value
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from calls.models import MONEY, CostCategory, Territory
+from calls.models import MONEY, Call, CostCategory, Territory
 from cosviluppo.lib.audit import StatusChange
 from cosviluppo.lib.codicefiscale import validate_cup
 from cosviluppo.lib.money import ZERO
@@ -31,6 +31,9 @@ PROPOSAL_STATUSES = [
     "withdrawn",
 ]
 
+# A call's ranking and decisions are public in these statuses (funding publishes them).
+RESULTS_PUBLISHED_CALL_STATUSES = (Call.Status.RESULTS_PUBLISHED, Call.Status.ARCHIVED)
+
 
 class ProposalQuerySet(models.QuerySet):
     def submitted(self):
@@ -39,6 +42,11 @@ class ProposalQuerySet(models.QuerySet):
     def funded(self):
         """Proposals that received an award and became (or are becoming) projects."""
         return self.filter(status__in=Proposal.FUNDED_STATUSES)
+
+    def results_published(self):
+        """Proposals of calls whose results are published: public pages list only these (the
+        decision may be taken, and the statuses moved, before the funders sign it off)."""
+        return self.filter(call__status__in=RESULTS_PUBLISHED_CALL_STATUSES)
 
 
 class Proposal(models.Model):
@@ -59,6 +67,9 @@ class Proposal(models.Model):
         WITHDRAWN = "withdrawn", _("withdrawn")
 
     FUNDED_STATUSES = (Status.FUNDED, Status.IN_PROGRESS, Status.CLOSED)
+    # The statuses that tell the outcome of the evaluation: applicants see them only once the
+    # call's results are published (until then, "under evaluation").
+    OUTCOME_STATUSES = (Status.RANKED, Status.FUNDED, Status.RESERVE, Status.NOT_FUNDED)
 
     # Allowed moves (from → to). Every move goes through projects.services.
     TRANSITIONS = {
@@ -156,6 +167,8 @@ class Proposal(models.Model):
             models.UniqueConstraint(
                 fields=["protocol_number"], condition=~Q(protocol_number=""), name="proposal_protocol_number_unique"
             ),
+            # A CUP identifies one public investment project: two projects never share one.
+            models.UniqueConstraint(fields=["cup"], condition=~Q(cup=""), name="proposal_cup_unique"),
             models.CheckConstraint(condition=Q(status__in=PROPOSAL_STATUSES), name="proposal_status_valid"),
             models.CheckConstraint(
                 condition=Q(status="draft")
@@ -178,6 +191,17 @@ class Proposal(models.Model):
     @property
     def is_project(self) -> bool:
         return self.status in self.FUNDED_STATUSES
+
+    @property
+    def public_status(self) -> str:
+        """The status applicants (and partners) are shown: the outcome only once the call's
+        results are published; "under evaluation" until then. Reads self.call (select it)."""
+        if self.status in self.OUTCOME_STATUSES and self.call.status not in RESULTS_PUBLISHED_CALL_STATUSES:
+            return self.Status.UNDER_EVALUATION
+        return self.Status(self.status)
+
+    def get_public_status_display(self) -> str:
+        return self.Status(self.public_status).label
 
     def budget_totals(self) -> dict[str, Decimal]:
         """Totals of the budget lines: cost, requested, co-financing."""

@@ -2,6 +2,8 @@
 
 - Members of the lead association see its proposals; editors and legal representatives edit
   drafts; only legal representatives submit and withdraw (they sign for the association).
+- Once submitted, a proposal is frozen, except the sections a request for clarification
+  ("soccorso istruttorio") reopens: its lead's editors change those until the deadline.
 - Members of a partner organisation (invited or confirmed) see the proposal and answer the
   invitation; they do not edit the lead's sections.
 - Programme officers see every proposal once submitted; drafts stay private to the applicants.
@@ -64,6 +66,35 @@ def can_edit_proposal(user, proposal: Proposal) -> bool:
     return proposal.status == Proposal.Status.DRAFT and bool(_member_roles(user, proposal.lead_id) & set(EDITING_ROLES))
 
 
+def can_edit_proposal_step(user, proposal: Proposal, step: str, now=None) -> bool:
+    """A step of the form (projects.steps key): every step of a draft, as can_edit_proposal; of a
+    submitted proposal, only the steps a request for clarification reopened ("soccorso
+    istruttorio"), by the lead's editors, until its deadline. Past it the proposal is judged as
+    it stands."""
+    if proposal.status == Proposal.Status.DRAFT:
+        return can_edit_proposal(user, proposal)
+    if proposal.status != Proposal.Status.SUBMITTED or not is_lead_editor(user, proposal):
+        return False
+    # Imported here: evaluation builds on projects, not the other way round.
+    from evaluation.selectors import open_clarification_sections
+
+    return step in open_clarification_sections(proposal, now)
+
+
+def editable_proposal_steps(user, proposal: Proposal, now=None) -> set[str]:
+    """The steps the user may edit now (the steps nav links only these): can_edit_proposal_step
+    for every step, in one query at most."""
+    from .steps import STEP_KEYS
+
+    if proposal.status == Proposal.Status.DRAFT:
+        return set(STEP_KEYS) if can_edit_proposal(user, proposal) else set()
+    if proposal.status != Proposal.Status.SUBMITTED or not is_lead_editor(user, proposal):
+        return set()
+    from evaluation.selectors import open_clarification_sections
+
+    return open_clarification_sections(proposal, now) & set(STEP_KEYS)
+
+
 def can_submit_proposal(user, proposal: Proposal) -> bool:
     return proposal.status == Proposal.Status.DRAFT and Membership.Role.LEGAL_REPRESENTATIVE in _member_roles(
         user, proposal.lead_id
@@ -77,13 +108,21 @@ def can_withdraw_proposal(user, proposal: Proposal) -> bool:
     ) and Membership.Role.LEGAL_REPRESENTATIVE in _member_roles(user, proposal.lead_id)
 
 
-def can_answer_partnership(user, partner: ProposalPartner) -> bool:
-    """Editors and legal representatives of the invited organisation, while the proposal is a draft."""
-    return (
-        partner.proposal.status == Proposal.Status.DRAFT
-        and partner.organisation.kind != Organisation.Kind.ORIGIN_PARTNER
-        and bool(_member_roles(user, partner.organisation_id) & set(EDITING_ROLES))
-    )
+def can_answer_partnership(user, partner: ProposalPartner, now=None) -> bool:
+    """Editors and legal representatives of the invited organisation, while the proposal is a draft
+    (or its partners are reopened by a request for clarification, until the deadline)."""
+    if partner.organisation.kind == Organisation.Kind.ORIGIN_PARTNER or not (
+        _member_roles(user, partner.organisation_id) & set(EDITING_ROLES)
+    ):
+        return False
+    proposal = partner.proposal
+    if proposal.status == Proposal.Status.DRAFT:
+        return True
+    if proposal.status != Proposal.Status.SUBMITTED:
+        return False
+    from evaluation.selectors import open_clarification_sections
+
+    return "partners" in open_clarification_sections(proposal, now)
 
 
 def can_download_receipt(user, proposal: Proposal) -> bool:

@@ -65,6 +65,44 @@ def proposal_get_for_user(*, user, pk: int) -> Proposal:
     return get_object_or_404(proposals_visible_to(user).select_related("call", "lead"), pk=pk)
 
 
+def proposal_get_for_documents(*, user, pk: int) -> Proposal:
+    """A proposal whose attached documents the user may download: one the user may see
+    (proposals_visible_to) or one assigned to the user for review, once they declared no conflict
+    of interest (and after submitting the review). An evaluator who has not declared yet, or who
+    declared a conflict, gets 404 like everybody else."""
+    from django.shortcuts import get_object_or_404
+
+    from .models import Review
+
+    proposals = proposals_visible_to(user)
+    if user.is_authenticated:
+        reviewing = Review.objects.filter(
+            evaluator=user, status__in=[Review.Status.NO_CONFLICT, Review.Status.SUBMITTED]
+        ).values("proposal_id")
+        proposals = Proposal.objects.filter(pk__in=proposals.values("pk")) | Proposal.objects.filter(
+            pk__in=reviewing
+        ).exclude(status=Proposal.Status.DRAFT)
+    return get_object_or_404(proposals.select_related("call", "lead"), pk=pk)
+
+
+# --- What applicants are told ------------------------------------------------------------------------
+
+
+def results_published(call: Call) -> bool:
+    """True once the call's ranking and decisions are public (funding publishes them)."""
+    from .models import RESULTS_PUBLISHED_CALL_STATUSES
+
+    return call.status in RESULTS_PUBLISHED_CALL_STATUSES
+
+
+def proposal_public_status(proposal: Proposal) -> str:
+    """The status to show applicants and partners (a Proposal.Status): the outcome of the
+    evaluation (ranked, funded, reserve, not funded) only once the call's results are published —
+    the decision is taken, and the statuses moved, before the funders sign it off — and "under
+    evaluation" until then. Staff see the actual status."""
+    return proposal.public_status
+
+
 # --- Drafting: progress through the form, budget totals, the proposal document --------------------
 
 # The fields a member types in each text step (the title and what the draft starts with, such as

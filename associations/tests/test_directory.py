@@ -13,6 +13,7 @@ from associations.tests.factories import (
     OrganisationFactory,
     PendingOrganisationFactory,
 )
+from calls.models import Call
 from calls.tests.factories import CallFactory
 from projects.models import Award, Proposal, ProposalPartner
 from projects.tests.factories import ProposalFactory, ProposalPartnerFactory
@@ -103,8 +104,13 @@ def test_directory_runs_a_bounded_number_of_queries(client, django_assert_max_nu
 # --- Public page ------------------------------------------------------------------------------
 
 
+def published_call(**fields):
+    """A call whose results are published: only its funded projects are public."""
+    return CallFactory(status=Call.Status.RESULTS_PUBLISHED, **fields)
+
+
 def funded_project(*, lead, call=None, amount="40000.00", partners=(), status=Proposal.Status.FUNDED, **fields):
-    call = call or CallFactory()
+    call = call or published_call()
     proposal = ProposalFactory(
         call=call,
         lead=lead,
@@ -123,8 +129,8 @@ def funded_project(*, lead, call=None, amount="40000.00", partners=(), status=Pr
 @pytest.fixture
 def history():
     """Teranga led projects in two editions with Crocevia; Crocevia also partnered Andes."""
-    edition_2008 = CallFactory(code="COSV-2008", year=2008)
-    edition_2011 = CallFactory(code="COSV-2011", year=2011)
+    edition_2008 = published_call(code="COSV-2008", year=2008)
+    edition_2011 = published_call(code="COSV-2011", year=2011)
     teranga = OrganisationFactory(legal_name="Teranga Naviglio APS")
     andes = OrganisationFactory(legal_name="Andes Junín Ponte")
     crocevia = NGOFactory(legal_name="Crocevia Lombardo ETS")
@@ -164,6 +170,26 @@ def test_public_page_shows_the_projects_across_editions(client, history):
     content = response.content.decode()
     assert "Progetto scartato" not in content and "Senza partner" not in content
     assert "COSV-2008" in content and "Senegal" in content
+
+
+@pytest.mark.parametrize("call_status", [Call.Status.EVALUATION, Call.Status.CLOSED])
+def test_projects_of_calls_whose_results_are_not_published_stay_private(client, history, call_status):
+    # The decision moves proposals to funded before the funders sign it off: until the results are
+    # published nobody outside may learn of it, neither on the page nor in the directory's counts.
+    pending = CallFactory(code="COSV-2014", year=2014, status=call_status)
+    funded_project(
+        lead=history["teranga"], call=pending, title="Decisione non pubblicata", partners=[history["crocevia"]]
+    )
+
+    page = client.get(reverse("associations:organisation", args=[history["teranga"].pk]))
+    assert [p.title for p in page.context["projects"]] == ["Pesca a Saint-Louis", "Orti di Thiès"]
+    assert "Decisione non pubblicata" not in page.content.decode() and "COSV-2014" not in page.content.decode()
+    partners = dict((o.legal_name, n) for o, n in page.context["partners"])
+    assert partners["Crocevia Lombardo ETS"] == 2
+
+    directory = {o.pk: o for o in client.get(reverse("associations:directory")).context["organisations"]}
+    assert directory[history["teranga"].pk].projects_led == 2
+    assert directory[history["crocevia"].pk].projects_partnered == 3
 
 
 def test_public_page_shows_who_worked_with_whom(client, history):

@@ -88,9 +88,12 @@ def _ranked_proposal(**kwargs) -> Proposal:
     return proposal
 
 
-def _award(**kwargs):
-    """An award as the programme makes it: granted, split and recorded by the service."""
+def _award(requested=(Decimal("5000.00"),), **kwargs):
+    """An award as the programme makes it: granted (what the budget lines request), split and
+    recorded by the service."""
     proposal = _ranked_proposal(**kwargs)
+    for amount in requested:
+        BudgetLineFactory(proposal=proposal, amount_requested=amount)
     FunderCommitmentFactory(call=proposal.call)
     return award_grant(proposal=proposal, amount=Decimal("5000.00"))
 
@@ -270,9 +273,7 @@ def test_call_list_shows_the_pooled_budget(admin_client):
 
 @pytest.mark.django_db
 def test_proposal_list_shows_amounts_requested_and_granted(admin_client):
-    award = _award()
-    BudgetLineFactory(proposal=award.proposal, amount_requested=Decimal("3000.00"))
-    BudgetLineFactory(proposal=award.proposal, amount_requested=Decimal("2000.00"))
+    _award(requested=(Decimal("3000.00"), Decimal("2000.00")))
 
     response = admin_client.get(_url(Proposal, "changelist"))
 

@@ -99,8 +99,12 @@ def clarification_request(
 
 
 def _close(request: ClarificationRequest, *, status: str, by, now: datetime) -> ClarificationRequest:
-    """Snapshot the sections again, record what changed, and close the request."""
-    proposal = Proposal.objects.get(pk=request.proposal_id)
+    """Snapshot the sections again, record what changed, and close the request.
+
+    The proposal's row is locked first: the editing services of projects save a reopened section
+    under that lock, so a save in progress is finished (and recorded here) before the snapshot,
+    and a later one finds the request closed."""
+    proposal = Proposal.objects.select_for_update().get(pk=request.proposal_id)
     before = request.changes.get("before", {})
     after = proposal_snapshot(proposal, request.sections)
     request.changes = {**request.changes, "after": after, "changed": snapshot_differences(before, after)}
@@ -170,8 +174,11 @@ def clarification_expire(
     if proposal is not None:
         due = due.filter(proposal=proposal)
     expired = []
-    for pk in list(due.order_by("deadline", "pk").values_list("pk", flat=True)):
+    for pk, proposal_id in list(due.order_by("deadline", "pk").values_list("pk", "proposal_id")):
         with transaction.atomic():
+            # The proposal's row before the request's, in the order clarification_request and the
+            # editing services lock them (the other order could deadlock with them).
+            Proposal.objects.select_for_update().filter(pk=proposal_id).first()
             locked = (
                 ClarificationRequest.objects.select_for_update()
                 .filter(pk=pk, status=ClarificationRequest.Status.OPEN, deadline__lte=now)

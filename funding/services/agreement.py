@@ -7,7 +7,7 @@ from decimal import ROUND_DOWN, Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -97,7 +97,13 @@ def grant_agreement_record(
         current.start_date = start_date
         if current.duration_months:
             current.end_date = start_date + relativedelta(months=current.duration_months) - timedelta(days=1)
-        current.save(update_fields=["cup", "agreement_signed_on", "start_date", "end_date", "updated_at"])
+        try:
+            # The database has the last word (proposal_cup_unique): two agreements recorded at the
+            # same time with the same CUP both pass the check above, only one is saved.
+            with transaction.atomic():
+                current.save(update_fields=["cup", "agreement_signed_on", "start_date", "end_date", "updated_at"])
+        except IntegrityError as error:
+            raise DomainError(_("The CUP %(cup)s is already used by another project.") % {"cup": cup}) from error
         reason = _("Grant agreement signed on %(date)s, CUP %(cup)s") % {
             "date": signed_on.strftime("%d/%m/%Y"),
             "cup": cup,

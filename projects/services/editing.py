@@ -7,7 +7,11 @@ increments it), so nobody's changes are overwritten without their knowing: a sta
 raises `EditConflict` and changes nothing.
 
 Only drafts change: once submitted, a proposal is frozen and every service here raises
-`ProposalFrozen`.
+`ProposalFrozen` — except for the sections a request for clarification reopened ("soccorso
+istruttorio", see evaluation.selectors.open_clarification_sections): until its deadline the
+lead's editors change those sections of the submitted proposal through the same services,
+which check it under the proposal's row lock. Its protocol number and time of submission stay
+as they are; the request's answer records what changed.
 """
 
 from __future__ import annotations
@@ -101,12 +105,33 @@ def _frozen_message(proposal: Proposal) -> str:
     return _("This proposal was submitted: it can no longer be changed.")
 
 
-def _lock_draft(proposal: Proposal) -> Proposal:
-    """The proposal's row, locked until the end of the transaction; refused unless it is a draft."""
+def _section_reopened(proposal: Proposal, step: str, now: datetime | None) -> bool:
+    """True when `step` of the submitted proposal is reopened by a request for clarification now."""
+    if proposal.status != Proposal.Status.SUBMITTED:
+        return False
+    # Imported here: evaluation builds on projects, not the other way round.
+    from evaluation.selectors import open_clarification_sections
+
+    return step in open_clarification_sections(proposal, now)
+
+
+def _lock_editable(proposal: Proposal, step: str, now: datetime | None = None) -> Proposal:
+    """The proposal's row, locked until the end of the transaction; refused unless it is a draft
+    or `step` is reopened by a request for clarification, checked under the lock.
+
+    The row's lock is what orders a save and the closing of the request: evaluation locks the
+    same row before it snapshots the sections (answer or expiry), so a save either commits before
+    the snapshot (which then records it) or finds the request closed.
+    """
     locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
-    if locked.status != Proposal.Status.DRAFT:
+    if locked.status != Proposal.Status.DRAFT and not _section_reopened(locked, step, now):
         raise ProposalFrozen(_frozen_message(locked))
     return locked
+
+
+def _editable(proposal: Proposal, step: str, now: datetime | None = None) -> bool:
+    """The same rule as _lock_editable, read without locking (to refuse early)."""
+    return proposal.status == Proposal.Status.DRAFT or _section_reopened(proposal, step, now)
 
 
 def _plain(value):
@@ -192,7 +217,9 @@ def proposal_save_step(
     conditional UPDATE, so of two saves started from the same version exactly one wins. The
     other raises EditConflict — unless it would not change anything (it saved the same
     content), which is no conflict. Saving unchanged content does not increment the version.
-    Raises ProposalFrozen once the proposal is no longer a draft.
+    Raises ProposalFrozen once the proposal is no longer a draft, unless a request for
+    clarification reopened `step` of the submitted proposal and its deadline has not passed
+    (at `now`).
     """
     if step not in SAVED_BY_STEP_FORM:
         raise ValueError(f"The step {step!r} is not saved by proposal_save_step.")
@@ -203,21 +230,30 @@ def proposal_save_step(
     # waits for another writer instead of failing as "database is locked" (a read lock cannot be
     # upgraded while another connection writes). The conditional UPDATE is what decides anyway.
     current = Proposal.objects.select_related("last_edited_by").get(pk=proposal.pk)
-    if current.status != Proposal.Status.DRAFT:
+    if not _editable(current, step, now):
         raise ProposalFrozen(_frozen_message(current))
     if _step_matches(current, step, data):
         row_ids = _match_row_ids(current, step, data) if step in ROW_STEPS else []
         return SavedStep(proposal=current, row_ids=row_ids, changed=False)
     fields = data if step in FIELD_STEPS else {}
+    # A draft, or a submitted proposal whose step a request for clarification reopened: the
+    # UPDATE matches only the status read above, so a proposal submitted (or moved on) since
+    # is not written.
+    status = current.status
     with transaction.atomic():
-        updated = Proposal.objects.filter(pk=proposal.pk, version=version, status=Proposal.Status.DRAFT).update(
+        updated = Proposal.objects.filter(pk=proposal.pk, version=version, status=status).update(
             version=F("version") + 1, last_edited_by=by, updated_at=now, **fields
         )
         if not updated:
             current = Proposal.objects.select_related("last_edited_by").get(pk=proposal.pk)
-            if current.status != Proposal.Status.DRAFT:
+            if not _editable(current, step, now):
                 raise ProposalFrozen(_frozen_message(current))
             raise EditConflict(_conflict_message(current), current)
+        # The UPDATE holds the row's lock (see _lock_editable): the request is read again under
+        # it, so a save never lands after the request was answered or expired (the exception
+        # undoes the UPDATE).
+        if status != Proposal.Status.DRAFT and not _section_reopened(current, step, now):
+            raise ProposalFrozen(_frozen_message(current))
         row_ids = _sync_rows(current, step, data) if step in ROW_STEPS else []
     saved = Proposal.objects.select_related("call", "lead", "last_edited_by").get(pk=proposal.pk)
     return SavedStep(proposal=saved, row_ids=row_ids)
@@ -330,7 +366,7 @@ def proposal_partner_invite(
     if organisation.kind != Organisation.Kind.NGO or not organisation.is_verified:
         raise DomainError(_("Only NGOs verified by the programme office can be invited as Italian partners."))
     with transaction.atomic():
-        locked = _lock_draft(proposal)
+        locked = _lock_editable(proposal, "partners", now)
         partner = ProposalPartner.objects.filter(proposal=locked, organisation=organisation).first()
         if partner is not None and partner.response != ProposalPartner.Response.DECLINED:
             raise DomainError(_("%(name)s is already a partner of this proposal.") % {"name": organisation.legal_name})
@@ -377,7 +413,7 @@ def proposal_partner_add_origin(
     if not legal_name:
         raise DomainError(_("Give the name of the partner in the country of origin."))
     with transaction.atomic():
-        locked = _lock_draft(proposal)
+        locked = _lock_editable(proposal, "partners", now)
         organisation = Organisation.objects.create(
             kind=Organisation.Kind.ORIGIN_PARTNER,
             legal_name=legal_name,
@@ -400,15 +436,19 @@ def proposal_partner_add_origin(
         )
 
 
-def proposal_partner_remove(*, partner: ProposalPartner, by) -> None:
-    """Remove a partner from a draft. A partner in the country of origin that no other
-    proposal names goes with it (it was created for this proposal and has no account)."""
+def proposal_partner_remove(*, partner: ProposalPartner, by, now: datetime | None = None) -> None:
+    """Remove a partner from a draft (or from a submitted proposal whose partners a request for
+    clarification reopened: the request's snapshots keep the partnership on record). From a
+    draft, a partner in the country of origin that no other proposal names goes with it (it was
+    created for this proposal and has no account)."""
     with transaction.atomic():
-        _lock_draft(partner.proposal)
+        locked = _lock_editable(partner.proposal, "partners", now)
         organisation = partner.organisation
         partner.delete()
         if (
-            organisation.kind == Organisation.Kind.ORIGIN_PARTNER
+            # The partners of a submitted proposal stay on record (the request's snapshot names them).
+            locked.status == Proposal.Status.DRAFT
+            and organisation.kind == Organisation.Kind.ORIGIN_PARTNER
             and not organisation.partnerships.exists()
             and not organisation.memberships.exists()
             and not organisation.led_proposals.exists()
@@ -420,11 +460,12 @@ def partner_respond(*, partner: ProposalPartner, accept: bool, by, now: datetime
     """The invited NGO confirms (or declines) taking part in the draft; the lead's members are told.
 
     A member may change the answer while the proposal is a draft; once it is submitted, the
-    answer is part of it.
+    answer is part of it (unless a request for clarification reopens the partners, until its
+    deadline).
     """
     now = now or timezone.now()
     with transaction.atomic():
-        locked = _lock_draft(partner.proposal)
+        locked = _lock_editable(partner.proposal, "partners", now)
         partner = ProposalPartner.objects.select_for_update().select_related("organisation").get(pk=partner.pk)
         if partner.role == ProposalPartner.Role.ORIGIN_PARTNER:
             raise DomainError(_("Partners in the country of origin do not answer on the portal."))
@@ -469,11 +510,14 @@ def proposal_attachment_upload(
     title: str = "",
     required_attachment: RequiredAttachment | None = None,
     by,
+    now: datetime | None = None,
 ) -> ProposalAttachment:
     """Attach a file (already checked: `kind` is "pdf", "odt" or "docx", from its content).
 
     For a document the call requires, a new upload replaces the previous one; the replaced
-    file is deleted once the transaction commits.
+    file of a draft is deleted once the transaction commits. The replaced file of a submitted
+    proposal (attachments reopened by a request for clarification) stays in the storage: it is
+    what was submitted, and the request's snapshot names it.
     """
     if required_attachment is not None and required_attachment.call_id != proposal.call_id:
         raise DomainError(_("This document is not among those the call requires."))
@@ -484,7 +528,8 @@ def proposal_attachment_upload(
         raise DomainError(_("Give the document a title."))
     file.name = _stored_name(file.name, kind)
     with transaction.atomic():
-        locked = _lock_draft(proposal)
+        locked = _lock_editable(proposal, "attachments", now)
+        keep_files = locked.status != Proposal.Status.DRAFT
         replaced = []
         if required_attachment is not None:
             for old in ProposalAttachment.objects.filter(proposal=locked, required_attachment=required_attachment):
@@ -500,15 +545,18 @@ def proposal_attachment_upload(
             uploaded_by=by,
         )
         storage = attachment.file.storage
-        for name in replaced:
+        for name in [] if keep_files else replaced:
             transaction.on_commit(lambda name=name: storage.delete(name))
     return attachment
 
 
-def proposal_attachment_delete(*, attachment: ProposalAttachment, by) -> None:
-    """Remove an attachment from a draft; the file goes once the transaction commits."""
+def proposal_attachment_delete(*, attachment: ProposalAttachment, by, now: datetime | None = None) -> None:
+    """Remove an attachment from a draft; the file goes once the transaction commits. From a
+    submitted proposal (attachments reopened by a request for clarification) the file stays in
+    the storage: it is what was submitted, and the request's snapshot names it."""
     with transaction.atomic():
-        _lock_draft(attachment.proposal)
+        locked = _lock_editable(attachment.proposal, "attachments", now)
         name, storage = attachment.file.name, attachment.file.storage
         attachment.delete()
-        transaction.on_commit(lambda: storage.delete(name))
+        if locked.status == Proposal.Status.DRAFT:
+            transaction.on_commit(lambda: storage.delete(name))

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from calls.models import Call, FunderCommitment
 from cosviluppo.lib.exceptions import DomainError, TransitionNotAllowed
-from cosviluppo.lib.money import ZERO, split_proportionally
+from cosviluppo.lib.money import ZERO, quantize_eur, split_proportionally
 from projects.models import AllocationRecord, Award, FunderShare, Proposal, ProposalStatusChange
 
 
@@ -186,12 +186,18 @@ def award_grant(
     """Fund a ranked (or reserve) proposal: record the award, split it across the
     funders' commitments and move the proposal to funded, all or nothing.
 
-    Granting less than requested needs a reason.
+    Granting less than requested needs a reason; more than requested is refused (the grant
+    co-funds the budget the applicant submitted, never beyond what it asked).
     """
     now = now or timezone.now()
     requested = proposal.budget_totals()["requested"]
     if amount <= 0:
         raise DomainError(_("The amount granted must be positive."))
+    if amount > requested:
+        raise DomainError(
+            _("The amount granted (€ %(amount)s) cannot exceed the amount requested (€ %(requested)s).")
+            % {"amount": quantize_eur(amount), "requested": quantize_eur(requested)}
+        )
     if requested and amount < requested and not reduction_reason.strip():
         raise DomainError(_("Say why the amount granted is lower than the amount requested."))
     with transaction.atomic():

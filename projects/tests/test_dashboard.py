@@ -62,6 +62,8 @@ def test_my_proposals_grouped_by_status_with_protocol_and_receipt(client, associ
     proposal_submit(proposal=funded)
     for status in ("admissible", "under_evaluation", "ranked", "funded"):
         proposal_transition(proposal=funded, to=status)
+    old_call.status = "results_published"  # applicants learn the outcome once it is published
+    old_call.save()
     someone_elses = eligible_proposal(call=call, title="Di un'altra associazione")
 
     groups = sections_of(signer)["dashboard_my_proposals"]["groups"]

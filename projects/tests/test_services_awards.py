@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -101,6 +102,42 @@ def test_granting_less_than_requested_needs_a_reason(call_with_pool):
         award_grant(proposal=proposal, amount=Decimal("5000.00"))
     award = award_grant(proposal=proposal, amount=Decimal("5000.00"), reduction_reason="Costi di viaggio non congrui")
     assert award.reduction_reason
+
+
+@pytest.mark.parametrize("amount", [Decimal("7000.01"), Decimal("9000.00")])
+def test_granting_more_than_requested_is_refused_and_nothing_is_saved(call_with_pool, amount):
+    call, *_ = call_with_pool
+    proposal = ranked_proposal(call, Decimal("7000.00"))
+
+    refused = r"cannot exceed the amount requested \(€ 7000.00\)"
+    with translation.override("en"), pytest.raises(DomainError, match=refused):
+        award_grant(proposal=proposal, amount=amount, reduction_reason="irrelevant")
+
+    proposal.refresh_from_db()
+    assert proposal.status == Proposal.Status.RANKED
+    assert not Award.objects.exists() and not FunderShare.objects.exists()
+    assert award_grant(proposal=proposal, amount=Decimal("7000.00")).amount_granted == Decimal("7000.00")
+
+
+def test_nothing_can_be_granted_to_a_proposal_that_requested_nothing(call_with_pool):
+    call, *_ = call_with_pool
+    proposal = ranked_proposal(call)
+    proposal.budget_lines.all().delete()
+    with translation.override("en"), pytest.raises(DomainError, match="cannot exceed the amount requested"):
+        award_grant(proposal=proposal, amount=Decimal("1.00"))
+
+
+def test_two_projects_cannot_share_a_cup_in_the_database(call_with_pool):
+    from django.db import IntegrityError, transaction
+
+    call, *_ = call_with_pool
+    first, second, third = (ranked_proposal(call) for _ in range(3))
+    Proposal.objects.filter(pk=first.pk).update(cup="B41J12000010001")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Proposal.objects.filter(pk=second.pk).update(cup="B41J12000010001")
+    # Proposals without a CUP (all but the projects in progress) are many.
+    Proposal.objects.filter(pk__in=[second.pk, third.pk]).update(cup="")
+    assert Proposal.objects.filter(cup="").count() == 2
 
 
 def test_reallocation_replaces_the_shares_and_is_audited(call_with_pool):

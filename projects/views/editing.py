@@ -3,10 +3,11 @@ typing), invite partners, attach documents, review it; an invited NGO answers on
 
 Every page resolves the proposal through projects.selectors.proposal_get_for_user (a proposal
 the user may not see answers 404, whatever the URL). Editing pages then need
-can_edit_proposal: the lead's editors on a draft. Once the proposal is submitted, those
-editors are sent to its read-only page with a message (they may well have a stale tab open);
-anybody else who may see the proposal but never edit it (a partner, a viewer, an officer) is
-refused with 403.
+can_edit_proposal_step for the step they edit (partners and attachments are steps too): the
+lead's editors on a draft, or on the sections of a submitted proposal that a request for
+clarification reopened, until its deadline. Otherwise those editors are sent to the read-only
+page with a message (they may well have a stale tab open); anybody else who may see the
+proposal but never edit it (a partner, a viewer, an officer) is refused with 403.
 """
 
 import copy
@@ -29,6 +30,7 @@ from associations.selectors import organisations_that_can_apply
 from calls.models import Call, CostCategory
 from cosviluppo.lib.exceptions import DomainError
 from cosviluppo.lib.money import ZERO
+from cosviluppo.lib.permissions import is_staff_officer
 
 from ..eligibility import eligibility_problems
 from ..forms import (
@@ -46,10 +48,12 @@ from ..permissions import (
     can_answer_partnership,
     can_download_receipt,
     can_edit_proposal,
+    can_edit_proposal_step,
     can_start_proposal,
     can_submit_proposal,
     can_view_proposal,
     can_withdraw_proposal,
+    editable_proposal_steps,
     is_lead_editor,
     is_lead_member,
 )
@@ -58,8 +62,10 @@ from ..selectors import (
     ngos_to_invite,
     partner_get_for_member,
     proposal_document_context,
+    proposal_get_for_documents,
     proposal_get_for_user,
     proposal_step_progress,
+    results_published,
 )
 from ..services.editing import (
     FIELD_STEPS,
@@ -82,9 +88,14 @@ def is_htmx(request) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
-def frozen_message(proposal: Proposal) -> str:
+def frozen_message(proposal: Proposal, reopened=()) -> str:
     if proposal.status == Proposal.Status.WITHDRAWN:
         return _("This proposal was withdrawn: it can no longer be changed.")
+    if reopened:
+        return _(
+            "The request for clarification reopened only these sections: %(sections)s. "
+            "The others can no longer be changed."
+        ) % {"sections": ", ".join(str(STEP_LABELS[key]) for key in STEP_KEYS if key in reopened)}
     return _("This proposal was submitted: it can no longer be changed. This is its read-only version.")
 
 
@@ -150,8 +161,12 @@ class ProposalStartView(LoginRequiredMixin, FormView):
 
 
 class ProposalEditMixin(LoginRequiredMixin):
-    """The proposal among those the user may see (404), which the user may edit (403), still a draft
+    """The proposal among those the user may see (404), whose step the user may edit (403): a
+    draft, or a section of a submitted proposal reopened by a request for clarification
     (otherwise its editors go to the read-only page)."""
+
+    # The step of the form the view changes; the step pages read it from the URL.
+    edit_step: str | None = None
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
@@ -163,15 +178,18 @@ class ProposalEditMixin(LoginRequiredMixin):
                 return response
             return self.handle_no_permission()
         self.proposal = proposal_get_for_user(user=request.user, pk=kwargs["pk"])
-        if not can_edit_proposal(request.user, self.proposal):
+        self.now = timezone.now()
+        step = kwargs.get("step") or self.edit_step
+        if not can_edit_proposal_step(request.user, self.proposal, step, self.now):
             if is_lead_editor(request.user, self.proposal):
                 return self.frozen_response()
             raise PermissionDenied
+        self.editable_steps = editable_proposal_steps(request.user, self.proposal, self.now)
         return super().dispatch(request, *args, **kwargs)
 
     def frozen_response(self, proposal=None):
         proposal = proposal or self.proposal
-        messages.warning(self.request, frozen_message(proposal))
+        messages.warning(self.request, frozen_message(proposal, editable_proposal_steps(self.request.user, proposal)))
         url = reverse("projects:proposal-detail", args=[proposal.pk])
         if is_htmx(self.request):
             response = HttpResponse(status=204)
@@ -180,8 +198,11 @@ class ProposalEditMixin(LoginRequiredMixin):
         return redirect(url)
 
 
-def steps_nav(proposal: Proposal, current: str | None) -> list[dict]:
+def steps_nav(proposal: Proposal, current: str | None, editable=None) -> list[dict]:
+    """The steps of the form with their progress; only the `editable` ones (all, when not given)
+    link to their page: of a submitted proposal, those a request for clarification reopened."""
     progress = proposal_step_progress(proposal)
+    editable = set(STEP_KEYS) if editable is None else set(editable)
     return [
         {
             "key": key,
@@ -189,15 +210,35 @@ def steps_nav(proposal: Proposal, current: str | None) -> list[dict]:
             "url": reverse("projects:proposal-edit", args=[proposal.pk, key]),
             "has_content": progress.get(key, False),
             "current": key == current,
+            "editable": key in editable,
         }
         for key, label in STEPS
     ]
 
 
-def _neighbours(step: str) -> tuple[str | None, str | None]:
-    index = STEP_KEYS.index(step)
-    previous = STEP_KEYS[index - 1] if index > 0 else None
-    following = STEP_KEYS[index + 1] if index + 1 < len(STEP_KEYS) else None
+def _open_clarifications(proposal: Proposal, now, editable) -> list:
+    """The open requests for clarification of a submitted proposal (none for a draft: no query),
+    each with `section_links`: (label, the step's page if the user may edit it, else "")."""
+    if proposal.status != Proposal.Status.SUBMITTED:
+        return []
+    # Imported here: evaluation builds on projects, not the other way round.
+    from evaluation.selectors import open_clarifications
+
+    requests = open_clarifications(proposal, now)
+    for request in requests:
+        request.section_links = [
+            (label, reverse("projects:proposal-edit", args=[proposal.pk, key]) if key in editable else "")
+            for key, label in request.section_list
+        ]
+    return requests
+
+
+def _neighbours(step: str, editable=None) -> tuple[str | None, str | None]:
+    """The previous and next step among those the member may edit (all of a draft's)."""
+    keys = [key for key in STEP_KEYS if editable is None or key in editable or key == step]
+    index = keys.index(step)
+    previous = keys[index - 1] if index > 0 else None
+    following = keys[index + 1] if index + 1 < len(keys) else None
     return previous, following
 
 
@@ -257,14 +298,16 @@ class StepPageMixin(ProposalEditMixin):
 
     def page_context(self, step: str, **extra) -> dict:
         proposal = self.proposal
-        previous, following = _neighbours(step)
+        previous, following = _neighbours(step, self.editable_steps)
         context = {
             "proposal": proposal,
             "step": step,
             "step_label": STEP_LABELS[step],
             "step_number": STEP_KEYS.index(step) + 1,
             "step_count": len(STEP_KEYS),
-            "steps": steps_nav(proposal, step),
+            "steps": steps_nav(proposal, step, self.editable_steps),
+            # A submitted proposal is edited only to answer a request for clarification: the page says so.
+            "clarifications": _open_clarifications(proposal, self.now, self.editable_steps),
             "previous_step": previous,
             "next_step": following,
             "autosave": step in FIELD_STEPS or step in ROW_STEPS,
@@ -365,7 +408,7 @@ class ProposalStepView(StepPageMixin, View):
             return self.render_conflict(step, forms, conflict)
         # Also when autosave had already stored the same text: the member pressed Save and wants to know.
         messages.success(request, _("“%(step)s” saved.") % {"step": STEP_LABELS[step]})
-        following = _neighbours(step)[1]
+        following = _neighbours(step, self.editable_steps)[1]
         if "continue" in request.POST:
             if following:
                 return redirect("projects:proposal-edit", pk=pk, step=following)
@@ -444,6 +487,8 @@ class BudgetTotalsView(StepPageMixin, View):
     """The budget's totals from the amounts being typed (nothing is saved): htmx re-renders them
     on every change, per line, per territory and overall."""
 
+    edit_step = "budget"
+
     def post(self, request, pk):
         formset = row_formset("budget", data=request.POST, categories=_categories(self.proposal.call))
         lines = _preview_lines(formset)
@@ -470,6 +515,8 @@ class BudgetTotalsView(StepPageMixin, View):
 
 
 class PartnerInviteView(StepPageMixin, View):
+    edit_step = "partners"
+
     def post(self, request, pk):
         form = PartnerInviteForm(request.POST, organisations=ngos_to_invite(self.proposal))
         if form.is_valid():
@@ -495,6 +542,8 @@ class PartnerInviteView(StepPageMixin, View):
 
 
 class OriginPartnerAddView(StepPageMixin, View):
+    edit_step = "partners"
+
     def post(self, request, pk):
         form = OriginPartnerForm(request.POST)
         if form.is_valid():
@@ -522,6 +571,8 @@ class OriginPartnerAddView(StepPageMixin, View):
 
 
 class PartnerRemoveView(ProposalEditMixin, View):
+    edit_step = "partners"
+
     def post(self, request, pk, partner_pk):
         partner = get_object_or_404(
             ProposalPartner.objects.select_related("organisation", "proposal"), proposal=self.proposal, pk=partner_pk
@@ -590,6 +641,8 @@ class PartnerRespondView(LoginRequiredMixin, View):
 
 
 class AttachmentUploadView(StepPageMixin, View):
+    edit_step = "attachments"
+
     def post(self, request, pk):
         slot = request.POST.get("slot", "other")
         required = None
@@ -621,6 +674,8 @@ class AttachmentUploadView(StepPageMixin, View):
 
 
 class AttachmentDeleteView(ProposalEditMixin, View):
+    edit_step = "attachments"
+
     def post(self, request, pk, attachment_pk):
         attachment = get_object_or_404(self.proposal.attachments.select_related("proposal"), pk=attachment_pk)
         title = attachment.title
@@ -633,10 +688,11 @@ class AttachmentDeleteView(ProposalEditMixin, View):
 
 
 class AttachmentDownloadView(LoginRequiredMixin, View):
-    """Streams an attachment to the proposal's organisations and to staff (who may see it); 404 to others."""
+    """Streams an attachment to the proposal's organisations, to staff (who may see it) and to the
+    evaluators reviewing it (once they declared no conflict of interest); 404 to others."""
 
     def get(self, request, pk, attachment_pk):
-        proposal = proposal_get_for_user(user=request.user, pk=pk)
+        proposal = proposal_get_for_documents(user=request.user, pk=pk)
         attachment = get_object_or_404(proposal.attachments.all(), pk=attachment_pk)
         try:
             handle = attachment.file.open("rb")
@@ -660,11 +716,13 @@ class ProposalDetailView(LoginRequiredMixin, View):
 
     def get(self, request, pk):
         user = request.user
+        now = timezone.now()
         proposal = proposal_get_for_user(user=user, pk=pk)
         context = proposal_document_context(proposal)
         is_draft = proposal.status == Proposal.Status.DRAFT
         lead_member = is_lead_member(user, proposal)
         can_edit = can_edit_proposal(user, proposal)
+        editable = editable_proposal_steps(user, proposal, now)
         problems = [
             {
                 "message": problem.message,
@@ -685,7 +743,7 @@ class ProposalDetailView(LoginRequiredMixin, View):
                 "can_withdraw": can_withdraw_proposal(user, proposal),
                 "show_receipt": can_download_receipt(user, proposal),
                 "link_attachments": True,
-                "steps": steps_nav(proposal, None) if can_edit else [],
+                "steps": steps_nav(proposal, None, editable) if editable else [],
                 # A partner's member reads the proposal here and answers on its partnership's page.
                 "my_partnership": (
                     ProposalPartner.objects.filter(proposal=proposal, organisation__memberships__user=user)
@@ -696,7 +754,31 @@ class ProposalDetailView(LoginRequiredMixin, View):
                 ),
             }
         )
+        context.update(_follow_up_links(user, proposal, lead_member=lead_member, editable=editable, now=now))
         return render(request, "projects/proposal_detail.html", context)
+
+
+def _follow_up_links(user, proposal: Proposal, *, lead_member: bool, editable: set, now) -> dict:
+    """What comes after submission, on the read-only page. The lead's members: the open requests
+    for clarification (their sections linking to the reopened steps, for the editors), the
+    message thread with the office and, once the call's results are published, the outcome.
+    Staff: the proposal's evaluation page and, for a funded project, its money."""
+    links = {"clarifications": [], "messages_url": "", "outcome_url": "", "staff_url": "", "project_url": ""}
+    received = proposal.status != Proposal.Status.DRAFT and proposal.submitted_at is not None
+    if not received:
+        return links
+    if lead_member:
+        links["clarifications"] = _open_clarifications(proposal, now, editable)
+        links["messages_url"] = reverse("evaluation:messages", kwargs={"pk": proposal.pk})
+        if results_published(proposal.call) and proposal.status != Proposal.Status.WITHDRAWN:
+            links["outcome_url"] = reverse("funding:outcome", kwargs={"pk": proposal.pk})
+    if is_staff_officer(user):
+        links["staff_url"] = reverse("evaluation:proposal", kwargs={"pk": proposal.pk})
+        if proposal.is_project:
+            links["project_url"] = reverse("funding:project", kwargs={"pk": proposal.pk})
+        # Staff read the proposal's actual status; applicants see the outcome once it is published.
+        links["show_internal_status"] = True
+    return links
 
 
 urlpatterns = [
