@@ -382,7 +382,9 @@ def call_question_answer(
     if publish and not answer:
         raise DomainError(_("An answer is needed before the question can be published."))
     with transaction.atomic():
-        locked = CallQuestion.objects.select_for_update().select_related("call", "asked_by").get(pk=question.pk)
+        locked = (
+            CallQuestion.objects.select_for_update(of=("self",)).select_related("call", "asked_by").get(pk=question.pk)
+        )
         first_publication = publish and not locked.is_published
         locked.question = question_text.strip() or locked.question
         locked.answer = answer

@@ -47,7 +47,10 @@ def test_the_csv_has_the_columns_the_law_asks_for(client, programme):
     ]
 
 
-def test_a_row_names_the_association_the_amount_the_basis_the_office_the_method_and_the_link(client, programme):
+def test_a_row_names_the_association_the_amount_the_basis_the_office_the_method_and_the_link(
+    client, programme, settings
+):
+    settings.LANGUAGE_CODE = "it"  # the register is published in the portal's default language
     project = programme.projects[0]
     rows = {row["protocol_number"]: row for row in download_csv(client)}
     row = rows["COSV-2011-0001"]
