@@ -16,6 +16,15 @@ def main():
             "available on your PYTHONPATH environment variable? Did you "
             "forget to activate a virtual environment?"
         ) from exc
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
+
+    # Django would swallow a configuration error here and fail later with an obscure
+    # "Models aren't loaded yet": say what is wrong instead (e.g. SECRET_KEY missing with DEBUG off).
+    try:
+        settings.INSTALLED_APPS  # noqa: B018
+    except ImproperlyConfigured as error:
+        sys.exit(f"Configuration error: {error}")
     execute_from_command_line(sys.argv)
 
 

@@ -104,6 +104,22 @@ def test_production_without_secret_key_refuses_to_start(tmp_path):
     assert "SECRET_KEY is not set" in result.stderr
 
 
+def test_management_commands_say_why_they_refuse_to_start(tmp_path):
+    env = {key: value for key, value in os.environ.items() if key not in SETTINGS_VARIABLES}
+    env.update({"DJANGO_SETTINGS_MODULE": "cosviluppo.settings.base", "DEBUG": "false", "SECRET_KEY": ""})
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=django_settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode == 1
+    assert result.stderr.startswith("Configuration error: SECRET_KEY is not set")
+
+
 def test_debug_off_is_the_default(tmp_path):
     """No DEBUG at all means production, so a forgotten variable cannot expose debug pages."""
     result = load_settings(tmp_path, SECRET_KEY="s" * 50)
