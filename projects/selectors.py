@@ -6,20 +6,27 @@ from associations.models import Organisation
 from calls.models import Call, FunderCommitment
 from cosviluppo.lib.money import quantize_eur
 
-from .models import Award, Proposal
+from .models import RESULTS_PUBLISHED_CALL_STATUSES, Award, Proposal
 
 
 def programme_headline_numbers() -> dict:
-    """The public home page's numbers, each one aggregate query over the database."""
-    published_calls = Call.objects.published()
-    funded = Proposal.objects.funded()
+    """The public figures of the programme (home page, open-data page), one aggregate query each.
+
+    Outcomes are public only once a call's results are published (the decision is taken, and the
+    statuses moved, before the funders sign it off): projects funded, countries, funders and the
+    co-funding count the calls with results published only. `calls` counts the calls published
+    (open or past), `calls_with_results` those whose results are out.
+    """
+    results_calls = Call.objects.filter(status__in=RESULTS_PUBLISHED_CALL_STATUSES)
+    funded = Proposal.objects.funded().results_published()
     return {
-        "calls": published_calls.count(),
+        "calls": Call.objects.published().count(),
+        "calls_with_results": results_calls.count(),
         "proposals_received": Proposal.objects.submitted().count(),
         "projects_funded": funded.count(),
         "countries": funded.exclude(origin_country="").values("origin_country").distinct().count(),
         "associations": Organisation.objects.verified().migrant_associations().count(),
-        "funders": FunderCommitment.objects.filter(call__in=published_calls).values("funder").distinct().count(),
+        "funders": FunderCommitment.objects.filter(call__in=results_calls).values("funder").distinct().count(),
         "total_cofunding": quantize_eur(
             Award.objects.filter(proposal__in=funded).aggregate(total=Sum("amount_granted"))["total"]
         ),
@@ -27,12 +34,17 @@ def programme_headline_numbers() -> dict:
 
 
 def funded_projects_by_country() -> list[dict]:
-    return list(
+    """Per country of origin (ISO alpha-2): projects funded and amounts granted, for the calls with
+    results published; `granted` in euro and cents."""
+    rows = (
         Proposal.objects.funded()
+        .results_published()
+        .exclude(origin_country="")
         .values("origin_country")
         .annotate(projects=Count("pk"), granted=Sum("award__amount_granted"))
         .order_by("origin_country")
     )
+    return [row | {"granted": quantize_eur(row["granted"])} for row in rows]
 
 
 def proposals_visible_to(user):

@@ -6,19 +6,25 @@ from django.urls import reverse
 
 from associations.models import Organisation
 from associations.tests.factories import FunderFactory, OrganisationFactory
-from calls.models import FunderCommitment
+from calls.models import Call, FunderCommitment
 from calls.tests.factories import CallFactory, FunderCommitmentFactory
 from projects.models import Award, Proposal
-from projects.selectors import programme_headline_numbers
+from projects.selectors import funded_projects_by_country, programme_headline_numbers
 from projects.services import award_grant, proposal_submit, proposal_transition
 from projects.tests.factories import BudgetLineFactory, ProposalFactory
 
 pytestmark = pytest.mark.django_db
 
 
+def _publish_results(call):
+    # The status only: the funding app's publication flow is tested there.
+    Call.objects.filter(pk=call.pk).update(status=Call.Status.RESULTS_PUBLISHED)
+
+
 @pytest.fixture
 def programme():
-    """Two calls, three funders, proposals in several states, two funded in two countries."""
+    """Two calls, three funders, proposals in several states, two funded in two countries; the
+    first call's results are published, the second call is open."""
     call = CallFactory(code="COSV-2011")
     other = CallFactory(code="COSV-2026")
     CallFactory(code="COSV-DRAFT", status="draft")
@@ -38,6 +44,7 @@ def programme():
         if amount:
             award_grant(proposal=proposal, amount=amount)
     ProposalFactory(call=other)  # a draft: not received
+    _publish_results(call)
     return call
 
 
@@ -46,15 +53,44 @@ def test_numbers_equal_database_aggregates(programme):
     funded = Proposal.objects.filter(status__in=["funded", "in_progress", "closed"])
     assert numbers == {
         "calls": 2,
+        "calls_with_results": 1,
         "proposals_received": Proposal.objects.exclude(status__in=["draft", "withdrawn"]).count(),
         "projects_funded": funded.count(),
         "countries": len(set(funded.values_list("origin_country", flat=True))),
         "associations": Organisation.objects.filter(kind="migrant_association", verification_status="verified").count(),
-        "funders": FunderCommitment.objects.exclude(call__status="draft").values("funder").distinct().count(),
+        "funders": FunderCommitment.objects.filter(call=programme).values("funder").distinct().count(),
         "total_cofunding": Award.objects.aggregate(t=Sum("amount_granted"))["t"],
     }
-    assert numbers["projects_funded"] == 2 and numbers["countries"] == 2
+    assert numbers["projects_funded"] == 2 and numbers["countries"] == 2 and numbers["funders"] == 2
     assert numbers["total_cofunding"] == Decimal("88000.55")
+
+
+def test_projects_of_calls_whose_results_are_not_published_are_not_counted(programme):
+    """The decision is taken, and the statuses moved, before the funders sign it off: until the
+    results are published the public figures leave those projects (and their funders) out."""
+    late = CallFactory(code="COSV-2012")
+    FunderCommitmentFactory(call=late, amount=Decimal("90000.00"))
+    proposal = ProposalFactory(call=late, origin_country="MA")
+    BudgetLineFactory(proposal=proposal, amount_requested=Decimal("7000.00"))
+    proposal_submit(proposal=proposal, now=late.opens_at)
+    for status in ["admissible", "under_evaluation", "ranked"]:
+        proposal_transition(proposal=proposal, to=status)
+    award_grant(proposal=proposal, amount=Decimal("7000.00"))
+    Call.objects.filter(pk=late.pk).update(status=Call.Status.EVALUATION)
+    before = programme_headline_numbers()
+    assert before["projects_funded"] == 2 and before["countries"] == 2 and before["funders"] == 2
+    assert before["total_cofunding"] == Decimal("88000.55")
+    assert {row["origin_country"] for row in funded_projects_by_country()} == {"SN", "PE"}
+
+    _publish_results(late)
+    after = programme_headline_numbers()
+    assert after["projects_funded"] == 3 and after["countries"] == 3 and after["funders"] == 3
+    assert after["total_cofunding"] == Decimal("95000.55")
+    assert funded_projects_by_country() == [
+        {"origin_country": "MA", "projects": 1, "granted": Decimal("7000.00")},
+        {"origin_country": "PE", "projects": 1, "granted": Decimal("40000.55")},
+        {"origin_country": "SN", "projects": 1, "granted": Decimal("48000.00")},
+    ]
 
 
 def test_home_page_shows_the_numbers_in_italian(client, programme):
@@ -84,7 +120,7 @@ def test_language_switcher_sets_the_language(client, programme):
 def test_home_page_lists_the_open_call_with_its_budget(client, programme):
     client.cookies["django_language"] = "en"
     html = client.get(reverse("home")).content.decode()
-    assert "Pooled budget: € 1,250,000.00" in html
+    assert "Pooled budget: € 100,000.00" in html  # COSV-2026; COSV-2011 has its results out
 
 
 def test_home_page_runs_a_bounded_number_of_queries(client, programme, django_assert_max_num_queries):
