@@ -65,12 +65,44 @@ AGREEMENT_AFTER_RESULTS = timedelta(days=40)
 
 # Countries of origin, weighted roughly like Milan's migrant communities, on every continent.
 COUNTRIES = [
-    ("EG", 9), ("MA", 8), ("SN", 7), ("NG", 5), ("GH", 3), ("CI", 3), ("CM", 3), ("ET", 2), ("ER", 2),
-    ("TN", 3), ("BF", 2), ("ML", 2), ("KE", 1), ("CD", 1),
-    ("PE", 7), ("EC", 6), ("SV", 4), ("BO", 2), ("BR", 2), ("CO", 2), ("DO", 1), ("HT", 1),
-    ("PH", 8), ("LK", 6), ("BD", 5), ("CN", 6), ("IN", 2), ("PK", 2), ("AF", 1), ("SY", 1),
-    ("AL", 5), ("UA", 4), ("RO", 3), ("MD", 3), ("RS", 1), ("XK", 1),
-    ("PG", 1), ("FJ", 1),
+    ("EG", 9),
+    ("MA", 8),
+    ("SN", 7),
+    ("NG", 5),
+    ("GH", 3),
+    ("CI", 3),
+    ("CM", 3),
+    ("ET", 2),
+    ("ER", 2),
+    ("TN", 3),
+    ("BF", 2),
+    ("ML", 2),
+    ("KE", 1),
+    ("CD", 1),
+    ("PE", 7),
+    ("EC", 6),
+    ("SV", 4),
+    ("BO", 2),
+    ("BR", 2),
+    ("CO", 2),
+    ("DO", 1),
+    ("HT", 1),
+    ("PH", 8),
+    ("LK", 6),
+    ("BD", 5),
+    ("CN", 6),
+    ("IN", 2),
+    ("PK", 2),
+    ("AF", 1),
+    ("SY", 1),
+    ("AL", 5),
+    ("UA", 4),
+    ("RO", 3),
+    ("MD", 3),
+    ("RS", 1),
+    ("XK", 1),
+    ("PG", 1),
+    ("FJ", 1),
 ]
 FUNDER_NAMES = ["Comune di Milano", "Fondazione Cariplo"]
 
@@ -232,7 +264,9 @@ class Programme:
 
         self.officer = user(OFFICER_EMAIL, "Bench Officer", "officer")
         self.evaluators = [
-            user(EVALUATOR_EMAIL if i == 0 else f"evaluator{i + 1}@bench.local", f"Bench Evaluator {i + 1}", "evaluator")
+            user(
+                EVALUATOR_EMAIL if i == 0 else f"evaluator{i + 1}@bench.local", f"Bench Evaluator {i + 1}", "evaluator"
+            )
             for i in range(self.sizes.evaluators)
         ]
         self.funder_users = {}
@@ -559,8 +593,18 @@ class Programme:
                 ):
                     shares.append((len(shares) + 1, award_pk, commitment_pk, part))
                 records.append(
-                    (len(records) + 1, call_pk, proposal_pk, "funded", "ranked", "funded", amount, "", self.officer,
-                     decided_at)
+                    (
+                        len(records) + 1,
+                        call_pk,
+                        proposal_pk,
+                        "funded",
+                        "ranked",
+                        "funded",
+                        amount,
+                        "",
+                        self.officer,
+                        decided_at,
+                    )
                 )
                 if status in ("in_progress", "closed"):
                     plan = [("Anticipo", Decimal(40)), ("Stato di avanzamento", Decimal(40)), ("Saldo", Decimal(20))]
@@ -586,8 +630,18 @@ class Programme:
                         )
             if info["results"]:
                 records.append(
-                    (len(records) + 1, call_pk, None, "results_published", "evaluation", "results_published", None,
-                     "", self.officer, info["results"])
+                    (
+                        len(records) + 1,
+                        call_pk,
+                        None,
+                        "results_published",
+                        "evaluation",
+                        "results_published",
+                        None,
+                        "",
+                        self.officer,
+                        info["results"],
+                    )
                 )
         return awards, commitments, shares, installments, records
 
@@ -620,8 +674,14 @@ class Programme:
                 done = status == "ranked" or rng.random() < 0.5
                 review_pk = len(reviews) + 1
                 reviews.append(
-                    (review_pk, proposal_pk, evaluator, "submitted" if done else "no_conflict",
-                     self.now - timedelta(days=60), self.now - timedelta(days=10) if done else None)
+                    (
+                        review_pk,
+                        proposal_pk,
+                        evaluator,
+                        "submitted" if done else "no_conflict",
+                        self.now - timedelta(days=60),
+                        self.now - timedelta(days=10) if done else None,
+                    )
                 )
                 if done:
                     for criterion in criteria:
@@ -631,8 +691,15 @@ class Programme:
             if status == "ranked":
                 for criterion in criteria:
                     consensus.append(
-                        (len(consensus) + 1, proposal_pk, criterion, Decimal(rng.randint(10, 25)), "Motivazione.",
-                         self.officer, self.now - timedelta(days=5))
+                        (
+                            len(consensus) + 1,
+                            proposal_pk,
+                            criterion,
+                            Decimal(rng.randint(10, 25)),
+                            "Motivazione.",
+                            self.officer,
+                            self.now - timedelta(days=5),
+                        )
                     )
         return reviews, scores, consensus
 
@@ -643,15 +710,28 @@ class Programme:
                 continue
             for _, _, funder in info["commitments"]:
                 sign_offs.append(
-                    (len(sign_offs) + 1, info["pk"], funder, "approved", "bench", self.funder_users[funder],
-                     info["results"] - timedelta(days=3))
+                    (
+                        len(sign_offs) + 1,
+                        info["pk"],
+                        funder,
+                        "approved",
+                        "bench",
+                        self.funder_users[funder],
+                        info["results"] - timedelta(days=3),
+                    )
                 )
         latest = max((info for info in self.call_info if info["results"]), key=lambda i: i["results"], default=None)
         for proposal_pk, info, status, lead in self.proposal_info:
             if info is latest and status == "not_funded" and self.rng.random() < 0.02:
                 requests.append(
-                    (len(requests) + 1, proposal_pk, "Chiediamo il riesame (dati di prova).", self.org_users[lead],
-                     info["results"] + timedelta(days=10), "open")
+                    (
+                        len(requests) + 1,
+                        proposal_pk,
+                        "Chiediamo il riesame (dati di prova).",
+                        self.org_users[lead],
+                        info["results"] + timedelta(days=10),
+                        "open",
+                    )
                 )
         return sign_offs, requests
 
@@ -663,9 +743,16 @@ class Programme:
             for i in range(5):
                 answered = i < 4
                 rows.append(
-                    (len(rows) + 1, info["pk"], f"Domanda {i + 1} sul bando?", self.org_users[self.applicant_org],
-                     info["opens"] + timedelta(days=i + 1), "Risposta (dati di prova)." if answered else "",
-                     self.officer if answered else None, answered)
+                    (
+                        len(rows) + 1,
+                        info["pk"],
+                        f"Domanda {i + 1} sul bando?",
+                        self.org_users[self.applicant_org],
+                        info["opens"] + timedelta(days=i + 1),
+                        "Risposta (dati di prova)." if answered else "",
+                        self.officer if answered else None,
+                        answered,
+                    )
                 )
         return rows
 
@@ -699,7 +786,9 @@ class Programme:
             del proposals
             sink.write(ProposalPartner, self.PARTNER_FIELDS, self.partners())
             sink.write(
-                Award, ["id", "proposal_id", "amount_granted", "reduction_reason", "decided_at", "decided_by_id"], awards
+                Award,
+                ["id", "proposal_id", "amount_granted", "reduction_reason", "decided_at", "decided_by_id"],
+                awards,
             )
             sink.write(FunderShare, ["id", "award_id", "commitment_id", "amount"], shares)
             sink.write(
