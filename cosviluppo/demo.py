@@ -380,6 +380,9 @@ DEMO_ACCOUNTS = [
     DemoAccount("applicant@demo.local", "Mamadou Diop"),
     DemoAccount("ngo@demo.local", "Chiara Galli"),
     DemoAccount("funder@demo.local", "Elena Rossi"),
+    # The other two funders of the recent calls: each must approve the allocation before publication.
+    DemoAccount("comune@demo.local", "Anna Moretti"),
+    DemoAccount("esempio@demo.local", "Luca Conti"),
 ]
 # What each account is for, as printed by seed_demo (%(organisation)s is filled in).
 DEMO_ACCOUNT_ROLES = {
@@ -390,6 +393,8 @@ DEMO_ACCOUNT_ROLES = {
     "applicant@demo.local": (gettext_lazy("legal representative of %(organisation)s"), APPLICANT_ASSOCIATION),
     "ngo@demo.local": (gettext_lazy("editor for %(organisation)s"), APPLICANT_NGO),
     "funder@demo.local": (gettext_lazy("viewer for %(organisation)s"), CARIPLO),
+    "comune@demo.local": (gettext_lazy("viewer for %(organisation)s"), COMUNE),
+    "esempio@demo.local": (gettext_lazy("viewer for %(organisation)s"), FICTIONAL_FUNDER),
 }
 
 
@@ -1305,10 +1310,15 @@ class _DemoLoader:
                     organisation=self.organisations[APPLICANT_NGO],
                     role=Membership.Role.EDITOR,
                 ),
-                Membership(
-                    user=self.users["funder@demo.local"],
-                    organisation=self.organisations[CARIPLO],
-                    role=Membership.Role.VIEWER,
+                *(
+                    Membership(
+                        user=self.users[email], organisation=self.organisations[funder], role=Membership.Role.VIEWER
+                    )
+                    for email, funder in (
+                        ("funder@demo.local", CARIPLO),
+                        ("comune@demo.local", COMUNE),
+                        ("esempio@demo.local", FICTIONAL_FUNDER),
+                    )
                 ),
             ]
         )
@@ -2495,6 +2505,10 @@ DEMO_WALKTHROUGH = [
     gettext_lazy(
         "evaluator1@demo.local and evaluator2@demo.local declare they have no conflict of interest and score "
         "their proposals in the call under evaluation."
+    ),
+    gettext_lazy(
+        "Once the officer proposes the awards, funder@demo.local, comune@demo.local and esempio@demo.local "
+        "approve the allocation; the officer then publishes the results."
     ),
 ]
 
