@@ -98,3 +98,8 @@ ROWS = {
     "funding:review-answer": (lambda data: {"pk": data["funding_review_request"].pk}, "get", STAFF),
     "funding:reopen": (lambda data: {"pk": data["funding_review_request"].pk}, "post", STAFF_POST),
 }
+
+# The dashboards: the programme's for staff; a funder's for its members (the funder role's
+# organisation has no commitment here: an empty dashboard), 403 for anyone in no funder.
+ROWS["funding:programme-dashboard"] = (None, "get", STAFF)
+ROWS["funding:funder-dashboard"] = (None, "get", {**signed_in(403), "funder_viewer": 200})
