@@ -52,6 +52,18 @@ class ReportRun(models.Model):
         verbose_name=_("for funder"),
         help_text=_("Set when a funder asks for a report on its own data."),
     )
+    language = models.CharField(
+        _("language"), max_length=8, default=settings.LANGUAGE_CODE, help_text=_("The language of the report.")
+    )
+    attempts = models.PositiveSmallIntegerField(
+        _("attempts"), default=0, help_text=_("How many times the worker started it (retries after transient errors).")
+    )
+    scheduled_for = models.DateField(
+        _("monthly report of"),
+        null=True,
+        blank=True,
+        help_text=_("First day of the month, for the standard reports produced every month."),
+    )
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
@@ -65,7 +77,23 @@ class ReportRun(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=["queued", "running", "done", "failed"]), name="report_run_status_valid"
             ),
+            # The monthly beat makes each standard report once a month, however often it fires.
+            models.UniqueConstraint(
+                fields=["kind", "format", "scheduled_for"],
+                condition=Q(scheduled_for__isnull=False),
+                name="report_run_once_a_month",
+            ),
         ]
+
+    FINISHED = (Status.DONE, Status.FAILED)
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk} ({self.get_status_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in self.FINISHED
+
+    def download_name(self) -> str:
+        """E.g. funding-report-42.xlsx."""
+        return f"{self.kind}-report-{self.pk}.{self.format}"

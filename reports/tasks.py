@@ -1,15 +1,88 @@
-from celery import shared_task
-from django.db import OperationalError
+"""Celery tasks of the reports app: ids in, services do the work, safe to run twice."""
 
-from .services import report_run_execute
+import logging
+
+from celery import Task, shared_task
+from celery.schedules import crontab
+from django.db import InterfaceError, OperationalError
+from kombu.exceptions import OperationalError as BrokerOperationalError
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger(__name__)
+
+# The database or the broker briefly away: worth trying again later.
+TRANSIENT_ERRORS = (OperationalError, InterfaceError, BrokerOperationalError, RedisConnectionError, RedisTimeoutError)
+MAX_RETRIES = 5
+
+# Wired into CELERY_BEAT_SCHEDULE by the settings, which import this module before Django is set
+# up: no model or service import at module level (celery, kombu and redis only).
+REPORTS_BEAT_SCHEDULE = {
+    "reports-monthly-standard-reports": {
+        "task": "reports.report_runs_monthly",
+        # The first of each month, early in the morning (Europe/Rome, CELERY_TIMEZONE).
+        "schedule": crontab(minute=30, hour=5, day_of_month=1),
+    },
+    "reports-requeue-stale-runs": {
+        "task": "reports.report_runs_requeue_stale",
+        "schedule": 600.0,
+    },
+}
+
+
+class ReportRunTask(Task):
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        """The task gave up (retries spent, or an error the service did not record): the run is
+        failed in plain words; the traceback is in the worker's log."""
+        from django.utils import translation
+        from django.utils.translation import gettext as _
+
+        from .models import ReportRun
+        from .services import report_run_fail
+
+        run_id = kwargs.get("run_id", args[0] if args else None)
+        logger.error("Report run %s: task %s gave up: %r", run_id, task_id, exc)
+        run = ReportRun.objects.filter(pk=run_id).first() if run_id is not None else None
+        if run is None:
+            return
+        with translation.override(run.language):
+            report_run_fail(
+                run_id=run.pk,
+                message=_(
+                    "The report could not be produced: the database or the task queue did not answer, "
+                    "even after several attempts. Repeat the report later."
+                ),
+            )
 
 
 @shared_task(
+    bind=True,
+    base=ReportRunTask,
     name="reports.report_run_execute",
-    autoretry_for=(OperationalError,),
-    retry_backoff=True,
-    max_retries=5,
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=2,
+    retry_backoff_max=120,
+    retry_jitter=False,
+    max_retries=MAX_RETRIES,
 )
-def report_run_execute_task(run_id: int) -> str:
+def report_run_execute_task(self, run_id: int) -> str:
     """Produce a report run's output (ids in; safe to run twice)."""
-    return report_run_execute(run_id=run_id).status
+    from .services import report_run_execute
+
+    run = report_run_execute(run_id=run_id, attempt=self.request.retries + 1)
+    return run.status if run else "missing"
+
+
+@shared_task(name="reports.report_runs_monthly")
+def report_runs_monthly_task() -> list[int]:
+    """This month's standard reports (once a month, however often the beat fires)."""
+    from .services import report_runs_monthly
+
+    return [run.pk for run in report_runs_monthly()]
+
+
+@shared_task(name="reports.report_runs_requeue_stale")
+def report_runs_requeue_stale_task() -> list[int]:
+    from .services import report_runs_requeue_stale
+
+    return report_runs_requeue_stale()

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views_opendata
+from .urls_runs import runs_urlpatterns
 
 app_name = "reports"
 
@@ -13,4 +14,4 @@ opendata_urlpatterns = [
     path("opendata/trasparenza.csv", views_opendata.TransparencyCsvView.as_view(), name="transparency_csv"),
 ]
 
-urlpatterns = opendata_urlpatterns
+urlpatterns = opendata_urlpatterns + runs_urlpatterns

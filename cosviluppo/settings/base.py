@@ -230,8 +230,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Periodic tasks (run by `celery -A cosviluppo beat`); each app declares its own.
 from calls.tasks import CALLS_BEAT_SCHEDULE  # noqa: E402
 from evaluation.tasks import EVALUATION_BEAT_SCHEDULE  # noqa: E402
+from reports.tasks import REPORTS_BEAT_SCHEDULE  # noqa: E402
 
-CELERY_BEAT_SCHEDULE = {**CALLS_BEAT_SCHEDULE, **EVALUATION_BEAT_SCHEDULE}
+CELERY_BEAT_SCHEDULE = {**CALLS_BEAT_SCHEDULE, **EVALUATION_BEAT_SCHEDULE, **REPORTS_BEAT_SCHEDULE}
 
 # --- Security ---------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
