@@ -46,4 +46,4 @@ def build(url: str, sizes: Sizes, *, seed: int = 2026, log=print) -> dict:
     timings["analyze_s"] = round(time.perf_counter() - step, 2)
     timings["total_s"] = round(time.perf_counter() - started, 2)
     log(f"  VACUUM ANALYZE in {timings['analyze_s']:.1f} s; preparation {timings['total_s']:.1f} s in all")
-    return {"timings": timings, "counts": counts, "programme": programme.describe(), "landmarks": programme.landmarks()}
+    return {"timings": timings, "counts": counts, "programme": programme.describe()}

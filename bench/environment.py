@@ -1,6 +1,7 @@
 """The settings the bench runs with: production-like (DEBUG off, persistent connections) on its own database."""
 
 import os
+import warnings
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/cosviluppo_bench"
 
@@ -21,6 +22,8 @@ def configure(database_url: str | None = None) -> str:
     os.environ["CELERY_BROKER_URL"] = ""
     os.environ["EMAIL_URL"] = "dummymail://"
     os.environ.setdefault("LOG_LEVEL", "WARNING")
+    # whitenoise warns that collectstatic has not run: the bench serves no static file.
+    warnings.filterwarnings("ignore", message="No directory at", module="django.core.handlers.base")
     return url
 
 
