@@ -84,6 +84,12 @@ def applicant_sections(*, memberships, now: datetime) -> list[tuple[str, dict]]:
     rows = list(mine.select_related("call", "lead").order_by("-updated_at", "-pk")[:MY_PROPOSALS_ROWS])
     for proposal in rows:
         proposal.has_receipt = _has_receipt(proposal)
+        # The outcome page (funding:outcome) opens once the call's results are published.
+        proposal.has_outcome = (
+            proposal.has_receipt
+            and proposal.call.status in RESULTS_PUBLISHED_CALL_STATUSES
+            and proposal.status not in (Proposal.Status.DRAFT, Proposal.Status.WITHDRAWN)
+        )
         proposal.deadline_passed = now >= proposal.call.closes_at
     groups = [
         {

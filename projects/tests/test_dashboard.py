@@ -79,6 +79,12 @@ def test_my_proposals_grouped_by_status_with_protocol_and_receipt(client, associ
     assert reverse("projects:proposal-receipt", args=[draft.pk]) not in html
     assert reverse("projects:proposal-detail", args=[draft.pk]) in html
     assert someone_elses.title not in html
+    # The outcome is linked once the call's results are published, and only then.
+    assert reverse("funding:outcome", args=[funded.pk]) in html
+    assert reverse("funding:outcome", args=[sent.pk]) not in html
+    old_call.status = "evaluation"
+    old_call.save()
+    assert reverse("funding:outcome", args=[funded.pk]) not in page(client, signer)
 
 
 def test_next_deadlines_list_open_calls_and_my_drafts_with_the_time_left(client, association, signer, call):
