@@ -24,12 +24,13 @@ COMPILEMESSAGES := manage.py compilemessages --ignore=$(VENV) --ignore=node_modu
 
 DEMO_PASSWORD := demo-cosviluppo
 
-.PHONY: help run test lint clean distclean venv messages
+.PHONY: help run test lint bench clean distclean venv messages
 
 help:
 	@echo "make run     install, migrate, load the demo data and serve http://$(HOST):$(PORT)"
 	@echo "make test    install the test dependencies and run the whole test suite"
 	@echo "make lint    ruff check, Django's system checks, missing migrations"
+	@echo "make bench   build a large synthetic programme in PostgreSQL, time reports and pages (bench-results.json)"
 	@echo "make clean   remove caches and generated files (keeps .venv and db.sqlite3)"
 	@echo "make distclean   also remove .venv, db.sqlite3 and media/"
 
@@ -108,6 +109,17 @@ lint: $(STAMP_DEV)
 	$(VENV)/bin/ruff check .
 	$(PY) manage.py check --fail-level WARNING
 	$(PY) manage.py makemigrations --check --dry-run
+
+# --- make bench ----------------------------------------------------------------------------------
+# Drops and rebuilds BENCH_DATABASE_URL (default: cosviluppo_bench on the local PostgreSQL), then measures.
+# BENCH_SCALE=0.01 for a quick try; BENCH_ARGS="--reuse" measures the existing database again.
+BENCH_SCALE ?= 1
+BENCH_ARGS ?=
+# DEBUG only for compilemessages; the bench itself always runs with DEBUG=false (bench/environment.py).
+bench: export DEBUG ?= true
+bench: $(STAMP_RUNTIME)
+	@$(MAKE) --no-print-directory messages
+	BENCH_SCALE=$(BENCH_SCALE) $(PY) -m bench $(BENCH_ARGS)
 
 clean:
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +

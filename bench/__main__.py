@@ -69,9 +69,32 @@ def machine() -> dict:
     }
 
 
+def _server_problem(url: str) -> str:
+    import psycopg
+
+    from .environment import split_database_url
+
+    maintenance, _name = split_database_url(url)
+    try:
+        psycopg.connect(maintenance, connect_timeout=5).close()
+    except psycopg.OperationalError as error:
+        return (
+            f"PostgreSQL does not answer at {maintenance.split('@')[-1]} ({str(error).strip()}).\n"
+            'Start it (README, "Starting PostgreSQL and Redis") or set BENCH_DATABASE_URL.'
+        )
+    return ""
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse(sys.argv[1:] if argv is None else argv)
     url = configure(args.database_url)
+    if not url.startswith(("postgres://", "postgresql://")):
+        print(f"The bench runs on PostgreSQL: BENCH_DATABASE_URL must be postgres://…, not {url!r}.", file=sys.stderr)
+        return 2
+    problem = _server_problem(url)
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
     import django
 
     django.setup()
