@@ -14,8 +14,11 @@ class ReportRunAdmin(admin.ModelAdmin):
     search_fields = ("requested_by__email", "requested_by__full_name", "funder__legal_name", "error")
     date_hierarchy = "created_at"
     fieldsets = (
-        (None, {"fields": ("kind", "format", "parameters", "requested_by", "funder")}),
-        (_("Execution"), {"fields": ("status", "progress", "created_at", "started_at", "finished_at")}),
+        (None, {"fields": ("kind", "format", "language", "parameters", "requested_by", "funder", "scheduled_for")}),
+        (
+            _("Execution"),
+            {"fields": ("status", "progress", "attempts", "created_at", "started_at", "finished_at")},
+        ),
         (_("Result"), {"fields": ("output", "error")}),
     )
 

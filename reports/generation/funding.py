@@ -214,7 +214,6 @@ def _budget_section(scope: ReportScope, *, key: str, title: str, group: str, lab
 
 
 def funding_sections(scope: ReportScope) -> list[Section]:
-    categories = {value: f"{value} – {label}" for value, label in CostCategory.choices}
     return [
         parameters_section(scope, _("Funding report")),
         commitments_section(scope),
@@ -225,7 +224,7 @@ def funding_sections(scope: ReportScope) -> list[Section]:
             key="categories",
             title=_("Budgets of the funded projects by cost category"),
             group="category",
-            labels=categories,
+            labels=dict(CostCategory.choices),
             first=Column(_("Cost category"), TEXT),
         ),
         _budget_section(
