@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from cosviluppo.lib.charts import bar_chart
+from cosviluppo.lib.money import ZERO
 from cosviluppo.lib.permissions import PolicyRequiredMixin, is_staff_officer
 from cosviluppo.lib.worldmap import world_map
 
@@ -47,13 +48,23 @@ class FunderDashboardView(PolicyRequiredMixin, TemplateView):
         return context
 
 
+# Bars in the country chart; the rest are summed into one bar (the map's table lists every country).
+CHART_COUNTRIES = 10
+
+
 def funder_country_chart(board: FunderDashboard) -> dict:
-    lines = board.countries
+    lines = board.countries  # largest share first
+    labels = [str(line.country.name or _("country not stated")) for line in lines[:CHART_COUNTRIES]]
+    values = [line.amount for line in lines[:CHART_COUNTRIES]]
+    rest = lines[CHART_COUNTRIES:]
+    if rest:
+        labels.append(_("%(count)s other countries") % {"count": len(rest)})
+        values.append(sum((line.amount for line in rest), ZERO))
     return bar_chart(
         chart_id="funder-by-country",
         title=_("Shares by country of origin"),
-        labels=[line.country.name or _("not stated") for line in lines],
-        datasets=[{"label": _("Share"), "values": [line.amount for line in lines]}],
+        labels=labels,
+        datasets=[{"label": _("Share"), "values": values}],
         money=True,
         horizontal=True,
         category_label=_("Country"),

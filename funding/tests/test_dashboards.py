@@ -284,3 +284,21 @@ def test_the_programme_dashboard_runs_a_bounded_number_of_queries(
 def test_the_selectors_agree_with_the_pages(funder, programme):
     board = funder_dashboard(funder)
     assert board.committed == Decimal("64000.00")
+
+
+def test_the_country_chart_keeps_ten_bars_and_sums_the_rest(funder):
+    from funding.views_dashboards import CHART_COUNTRIES, funder_country_chart
+
+    countries = ("SN", "PE", "MA", "EC", "UA", "BR", "AR", "BO", "CO", "PK", "BJ", "MD")
+    co_funded_call(
+        funder,
+        amount="200000.00",
+        ranking=[(Decimal(90 - i), Decimal(1000 + i * 100)) for i in range(len(countries))],
+        countries=countries,
+        others=(),
+    )
+    board = funder_dashboard(funder)
+    chart = funder_country_chart(board)
+    values = [Decimal(v) for v in chart["config"]["datasets"][0]["values"]]
+    assert len(values) == CHART_COUNTRIES + 1 and chart["config"]["labels"][-1] == "2 other countries"
+    assert sum(values) == board.shares_total == FunderShare.objects.aggregate(t=Sum("amount"))["t"]
