@@ -306,7 +306,8 @@ class Programme:
             elif k == n - 3:
                 status, opens = "evaluation", first + timedelta(days=round(step * k))
             else:
-                status = "archived" if k < (n - 3) * 0.7 else "results_published"
+                # The older ones archived; the latest one at least still "results published".
+                status = "archived" if k < min((n - 3) * 0.7, n - 4) else "results_published"
                 opens = first + timedelta(days=round(step * k))
             closes = opens + timedelta(days=120)
             results = _at(closes + timedelta(days=160)) if status in ("results_published", "archived") else None
@@ -756,6 +757,45 @@ class Programme:
                 )
         return rows
 
+    def report_runs(self):
+        """Monthly standard reports since 2015, the officer's own runs and funders' runs on their data."""
+        rng = self.rng
+        rows = []
+
+        def run(kind, fmt, parameters, requested_by, funder, created, scheduled=None):
+            pk = len(rows) + 1
+            failed = rng.random() < 0.03
+            rows.append(
+                (
+                    pk, kind, fmt, parameters, "failed" if failed else "done", 100 if not failed else 40,
+                    "" if failed else f"private/reports/{pk}/{kind}-report-{pk}.{fmt}",
+                    "The database did not answer (bench data)." if failed else "",
+                    requested_by, funder, 1, scheduled, created, created + timedelta(seconds=5),
+                    created + timedelta(seconds=rng.randint(10, 300)),
+                )
+            )  # fmt: skip
+
+        month = date(2015, 1, 1)
+        while month <= TODAY.replace(day=1):
+            for kind in ("funding", "country"):
+                for fmt in ("csv", "xlsx", "pdf"):
+                    run(kind, fmt, {}, None, None, _at(month, 3), scheduled=month)
+            month = (month + timedelta(days=32)).replace(day=1)
+        scale = max(1, round(self.sizes.proposals / 200))  # 500 runs at full size
+        for _ in range(scale):
+            run(rng.choice(["funding", "country"]), rng.choice(["csv", "xlsx", "pdf"]), {}, self.officer, None,
+                self.now - timedelta(days=rng.randint(1, 3000)))  # fmt: skip
+        for funder, user in self.funder_users.items():
+            for _ in range(max(1, scale // 25)):
+                run(rng.choice(["funding", "country"]), "xlsx", {"funder": funder}, user, funder,
+                    self.now - timedelta(days=rng.randint(1, 3000)))  # fmt: skip
+        return rows
+
+    REPORT_RUN_FIELDS = [
+        "id", "kind", "format", "parameters", "status", "progress", "output", "error", "requested_by_id",
+        "funder_id", "attempts", "scheduled_for", "created_at", "started_at", "finished_at",
+    ]  # fmt: skip
+
     # --- Load ---------------------------------------------------------------------------------------
 
     def load(self, connection=None) -> dict:
@@ -821,7 +861,15 @@ class Programme:
                 ["id", "call_id", "question", "asked_by_id", "asked_at", "answer", "answered_by_id", "is_published"],
                 self.questions(),
             )
-            models = [
+            extra_models = []
+            try:
+                from reports.models import ReportRun
+            except ImportError:  # the report runs are not there yet
+                ReportRun = None
+            if ReportRun is not None:
+                sink.write(ReportRun, self.REPORT_RUN_FIELDS, self.report_runs())
+                extra_models.append(ReportRun)
+            models = extra_models + [
                 Organisation, User, Membership, Call, EligibleCostCategory, EvaluationCriterion, FunderCommitment,
                 Proposal, BudgetLine, ProposalPartner, Award, FunderShare, Installment, Review, ReviewScore,
                 ConsensusScore, FunderSignOff, ReviewRequest, DecisionRecord, CallQuestion,

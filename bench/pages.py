@@ -77,10 +77,10 @@ PAGES = [
     Page("funding: calls", "officer", "funding:index"),
     Page("funding: call decision", "officer", "funding:decision", {"code": "latest_results_call"}),
     Page("funding: requests for review", "officer", "funding:review-requests"),
-    Page("report runs", "officer", "reports:runs"),
+    Page("report runs", "officer", "reports:run_list"),
     # Funders
     Page("funder sign-off", "funder", "funding:signoff", {"code": "evaluation_call"}),
-    Page("report runs (funder)", "funder", "reports:runs"),
+    Page("report runs (funder)", "funder", "reports:run_list"),
 ]
 
 
