@@ -12,14 +12,20 @@ import uuid
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+import psycopg
 import pytest
 import redis
 from django.conf import settings
+from django.utils import translation
+from openpyxl import load_workbook
 
 from cosviluppo.celery import app as celery_app
 from cosviluppo.testing import skip_unless_available
 from reports.models import ReportRun
 from reports.services import report_run_start
+from reports.tasks import report_run_execute_task
+
+from .report_data import parse_csv, report_bytes, small_programme
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -133,28 +139,71 @@ def wait_until_finished(run: ReportRun, worker: Worker) -> ReportRun:
     pytest.fail(f"Report run still {run.status} after {WAIT_SECONDS} s. Worker log:\n{worker.log_tail()}")
 
 
-def test_worker_produces_the_report_and_records_it(through_broker):
-    run = report_run_start(kind=ReportRun.Kind.SUMMARY)
+def test_worker_produces_a_funding_report_and_records_it(through_broker):
+    small_programme()
+    run = report_run_start(kind=ReportRun.Kind.FUNDING, fmt=ReportRun.Format.CSV, language="en")
     assert run.status == ReportRun.Status.QUEUED  # not run in this process
 
     run = wait_until_finished(run, through_broker)
 
     assert run.status == ReportRun.Status.DONE, run.error
-    assert run.progress == 100
+    assert (run.progress, run.attempts) == (100, 1)
     assert run.started_at is not None
     assert run.finished_at >= run.started_at
-    assert run.output.name == f"private/reports/{run.pk}/summary-{run.pk}.csv"
+    assert run.output.name == f"private/reports/{run.pk}/funding-report-{run.pk}.csv"
     written = through_broker.media_root / run.output.name
-    assert written.is_file()
-    assert written.read_text(encoding="utf-8").splitlines()[0] == "indicator,value"
+    # The worker's bytes are the ones this process writes from the same rows.
+    with translation.override("en"):
+        assert written.read_bytes() == report_bytes("funding", "csv")
+    assert parse_csv(written.read_bytes())[2]["totals"][9] == "57345.67"
     assert "reports.report_run_execute[" in through_broker.log.read_text()
 
 
+def test_worker_retries_while_the_run_is_locked_and_then_produces_it(through_broker):
+    """A transient failure: another transaction holds the run's row, so the worker's claim
+    (SELECT … FOR UPDATE NOWAIT) raises OperationalError and the task retries with backoff."""
+    small_programme()
+    run = ReportRun.objects.create(kind=ReportRun.Kind.COUNTRY, format=ReportRun.Format.XLSX, language="en")
+    database = settings.DATABASES["default"]
+    holder = psycopg.connect(
+        dbname=database["NAME"],
+        user=database["USER"],
+        password=database["PASSWORD"] or None,
+        host=database["HOST"] or None,
+        port=database["PORT"] or None,
+    )
+    try:
+        holder.execute("SELECT id FROM reports_reportrun WHERE id = %s FOR UPDATE", [run.pk])
+        result = report_run_execute_task.delay(run.pk)
+        deadline = time.monotonic() + WAIT_SECONDS
+        retried = f"reports.report_run_execute[{result.id}] retry"
+        while retried not in through_broker.log.read_text():
+            if time.monotonic() > deadline:
+                pytest.fail(f"The worker never retried. Worker log:\n{through_broker.log_tail()}")
+            time.sleep(0.2)
+        run.refresh_from_db()
+        assert run.status == ReportRun.Status.QUEUED
+    finally:
+        holder.rollback()  # the lock goes: the next attempt claims the run
+        holder.close()
+
+    run = wait_until_finished(run, through_broker)
+
+    assert run.status == ReportRun.Status.DONE, run.error
+    assert run.attempts >= 2
+    assert "OperationalError" in through_broker.log.read_text()
+    workbook = load_workbook(through_broker.media_root / run.output.name, read_only=True)
+    countries = [row for row in workbook.worksheets[1].iter_rows(values_only=True)]
+    assert countries[-1][0] == "Total"
+    assert countries[-1][6] == pytest.approx(57345.67)
+
+
 def test_worker_records_a_report_it_cannot_produce(through_broker):
-    run = report_run_start(kind=ReportRun.Kind.COUNTRY)
+    run = report_run_start(kind=ReportRun.Kind.COUNTRY, parameters={"country": "XX"}, language="en")
 
     run = wait_until_finished(run, through_broker)
 
     assert run.status == ReportRun.Status.FAILED
-    assert "not available" in run.error
+    assert "“XX” is not a country code" in run.error
+    assert "Traceback" not in run.error
     assert not run.output
