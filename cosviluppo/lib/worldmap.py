@@ -54,7 +54,10 @@ def _to_svg(lon: float, lat: float) -> tuple[int, int]:
     return round((x + _X_MAX) * SCALE), round((_Y_TOP - y) * SCALE)
 
 
-def _decode_arcs(topology: dict) -> list[list[tuple[int, int]]]:
+Point = tuple[float, float]
+
+
+def _decode_arcs(topology: dict) -> list[list[Point]]:
     """TopoJSON arcs are delta-encoded integers; the transform turns them into degrees."""
     (kx, ky), (dx, dy) = topology["transform"]["scale"], topology["transform"]["translate"]
     arcs = []
@@ -64,13 +67,13 @@ def _decode_arcs(topology: dict) -> list[list[tuple[int, int]]]:
         for step_x, step_y in arc:
             x += step_x
             y += step_y
-            points.append(_to_svg(x * kx + dx, y * ky + dy))
+            points.append((x * kx + dx, y * ky + dy))
         arcs.append(points)
     return arcs
 
 
-def _ring(arcs: list[list[tuple[int, int]]], indexes: list[int]) -> list[tuple[int, int]]:
-    points: list[tuple[int, int]] = []
+def _ring(arcs: list[list[Point]], indexes: list[int]) -> list[Point]:
+    points: list[Point] = []
     for index in indexes:
         # A negative index ~i is arc i walked backwards; consecutive arcs share their end point.
         arc = arcs[index] if index >= 0 else arcs[~index][::-1]
@@ -78,10 +81,44 @@ def _ring(arcs: list[list[tuple[int, int]]], indexes: list[int]) -> list[tuple[i
     return points
 
 
-def _path(rings: list[list[tuple[int, int]]]) -> str:
+def _clip(ring: list[Point], inside, edge_lon: float) -> list[Point]:
+    """Sutherland–Hodgman against one meridian: the part of the ring on the `inside` side."""
+    clipped: list[Point] = []
+    for index, current in enumerate(ring):
+        previous = ring[index - 1]
+        if inside(current) != inside(previous):
+            share = (edge_lon - previous[0]) / (current[0] - previous[0])
+            clipped.append((edge_lon, previous[1] + share * (current[1] - previous[1])))
+        if inside(current):
+            clipped.append(current)
+    return clipped
+
+
+def _split_at_antimeridian(ring: list[Point]) -> list[list[Point]]:
+    """world-atlas stitches rings across ±180° (Russia's Chukotka, Fiji): unwrap the longitudes,
+    then cut the ring into the pieces that fall on each side of the map."""
+    unwrapped = [ring[0]]
+    for lon, lat in ring[1:]:
+        previous = unwrapped[-1][0]
+        lon += 360 * round((previous - lon) / 360)
+        unwrapped.append((lon, lat))
+    low, high = min(point[0] for point in unwrapped), max(point[0] for point in unwrapped)
+    if low >= -180 and high <= 180:
+        return [ring]
+    pieces = []
+    for offset in (-360, 0, 360):
+        shifted = [(lon + offset, lat) for lon, lat in unwrapped]
+        piece = _clip(_clip(shifted, lambda point: point[0] >= -180, -180), lambda point: point[0] <= 180, 180)
+        if len(piece) >= 3:
+            pieces.append(piece)
+    return pieces
+
+
+def _path(rings: list[list[Point]]) -> str:
     """Relative SVG path data: short deltas, repeated points dropped, slivers left out."""
     parts = []
-    for ring in rings:
+    for ring_degrees in rings:
+        ring = [_to_svg(lon, lat) for lon, lat in ring_degrees]
         unique = [point for i, point in enumerate(ring) if i == 0 or point != ring[i - 1]]
         if len(set(unique)) < 3:
             continue
@@ -114,7 +151,10 @@ def base_geometry() -> tuple[CountryShape, ...]:
         if numeric == ANTARCTICA:
             continue
         polygons = geometry["arcs"] if geometry["type"] == "MultiPolygon" else [geometry["arcs"]]
-        path = _path([_ring(arcs, ring) for polygon in polygons for ring in polygon])
+        rings = [
+            piece for polygon in polygons for ring in polygon for piece in _split_at_antimeridian(_ring(arcs, ring))
+        ]
+        path = _path(rings)
         if not path:
             continue
         alpha2 = (countries.alpha2(int(numeric)) or "") if numeric.isdigit() else ""

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
@@ -10,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from associations.models import Organisation
 from cosviluppo.lib.exceptions import DomainError
+from cosviluppo.lib.money import ZERO
 from projects.models import BudgetLine, FunderShare, Installment, Proposal, ProposalPartner
 
 from .identifiers import registry_org_id
@@ -148,3 +150,59 @@ def opendata_last_modified() -> datetime | None:
         found["paid"] = _start_of_day(found["paid"])
     moments = [moment for moment in found.values() if moment is not None]
     return max(moments) if moments else None
+
+
+# --- The public open-data page -------------------------------------------------------------------
+
+
+def public_funded_projects() -> QuerySet:
+    """Funded projects of the calls whose results are published, with their call, lead and award,
+    newest edition first: the open-data page's list (filtered by reports.filters)."""
+    return (
+        Proposal.objects.funded()
+        .results_published()
+        .filter(award__isnull=False)
+        .select_related("call", "lead", "award")
+        .only(
+            "pk",
+            "title",
+            "origin_country",
+            "protocol_sequence",
+            "call__code",
+            "call__year",
+            "call__status",
+            "lead__legal_name",
+            "lead__acronym",
+            "award__amount_granted",
+        )
+        .order_by("-call__year", "call__code", "protocol_sequence", "pk")
+    )
+
+
+def public_calls_with_results() -> QuerySet:
+    from calls.models import Call
+    from projects.models import RESULTS_PUBLISHED_CALL_STATUSES
+
+    return Call.objects.filter(status__in=RESULTS_PUBLISHED_CALL_STATUSES).order_by("-year", "code")
+
+
+@dataclass(frozen=True)
+class ContinentTotals:
+    continent: str
+    label: str
+    projects: int
+    granted: Decimal
+
+
+def funded_by_continent(by_country: list[dict]) -> list[ContinentTotals]:
+    """projects.selectors.funded_projects_by_country() added up per continent (UN M49 regions),
+    in the order of the Continent choices; continents without projects are left out."""
+    from cosviluppo.lib.geography import Continent, continent_of
+
+    totals: dict[str, list] = {key: [0, ZERO] for key in Continent.values}
+    for row in by_country:
+        continent = continent_of(row["origin_country"])
+        if continent:
+            totals[continent][0] += row["projects"]
+            totals[continent][1] += row["granted"]
+    return [ContinentTotals(key, str(label), *totals[key]) for key, label in Continent.choices if totals[key][0]]

@@ -76,7 +76,16 @@
     });
   }
 
+  function useThePageFont() {
+    // The canvas does not inherit CSS: give Chart.js the page's font and a dark text colour.
+    window.Chart.defaults.font.family = window.getComputedStyle(document.body).fontFamily;
+    window.Chart.defaults.color = "#333333";
+  }
+
   function drawAll(root) {
+    if (typeof window.Chart === "undefined") {
+      return;
+    }
     (root || document).querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
       if (!canvas.dataset.drawn) {
         canvas.dataset.drawn = "1";
@@ -85,7 +94,12 @@
     });
   }
 
-  document.addEventListener("DOMContentLoaded", function () { drawAll(document); });
+  document.addEventListener("DOMContentLoaded", function () {
+    if (typeof window.Chart !== "undefined") {
+      useThePageFont();
+    }
+    drawAll(document);
+  });
   // Content swapped in by htmx may bring new charts.
   document.addEventListener("htmx:afterSettle", function (event) { drawAll(event.target); });
 })();
