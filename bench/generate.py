@@ -25,7 +25,7 @@ moved past them at the end.
 import random
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
-from decimal import ROUND_DOWN, Decimal
+from decimal import ROUND_DOWN, ROUND_UP, Decimal
 from zoneinfo import ZoneInfo
 
 from django.core.management.color import no_style
@@ -492,11 +492,13 @@ class Programme:
         """Scores, ranks, CUPs and agreement dates, decided once every proposal of a call is known."""
         rng = self.rng
         by_call: dict[int, list] = {}
+        self.totals: dict[int, Decimal] = {}  # the weighted total of every evaluated proposal
         cup_serial = 0
         for row, (_, info, status, _lead) in zip(rows, self.proposal_info, strict=True):
             if status in self.SCORED:
                 low, high = self.SCORE_RANGE[status]
                 row[11] = Decimal(rng.randint(low * 100, high * 100)) / 100
+                self.totals[row[0]] = row[11]
                 by_call.setdefault(info["pk"], []).append(row)
             if status in ("in_progress", "closed"):
                 cup_serial += 1
@@ -664,9 +666,19 @@ class Programme:
     PARTNER_FIELDS = ["id", "proposal_id", "organisation_id", "role", "response"]
 
     def evaluation(self):
-        """Reviews (two a proposal) and consensus scores in the call under evaluation."""
+        """Reviews (two a proposal) in the call under evaluation; consensus scores of every evaluated
+        proposal, adding up to its total score (the rankings are computed from them)."""
         rng = self.rng
         reviews, scores, consensus = [], [], []
+        for proposal_pk, info, _status, _lead in self.proposal_info:
+            total = self.totals.get(proposal_pk)
+            if total is None:
+                continue
+            for criterion, score in zip(self.criteria_of[info["pk"]], self._criterion_scores(total), strict=True):
+                consensus.append(
+                    (len(consensus) + 1, proposal_pk, criterion, score, "Motivazione.", self.officer,
+                     info["closes"] + timedelta(days=60))
+                )  # fmt: skip
         for proposal_pk, info, status, _lead in self.proposal_info:
             if info["status"] != "evaluation" or status not in ("under_evaluation", "ranked"):
                 continue
@@ -689,20 +701,16 @@ class Programme:
                         scores.append(
                             (len(scores) + 1, review_pk, criterion, Decimal(rng.randint(10, 25)), "Commento di prova.")
                         )
-            if status == "ranked":
-                for criterion in criteria:
-                    consensus.append(
-                        (
-                            len(consensus) + 1,
-                            proposal_pk,
-                            criterion,
-                            Decimal(rng.randint(10, 25)),
-                            "Motivazione.",
-                            self.officer,
-                            self.now - timedelta(days=5),
-                        )
-                    )
         return reviews, scores, consensus
+
+    def _criterion_scores(self, total: Decimal) -> list[Decimal]:
+        """Four scores out of 25 (weight 25 each, so the weighted total is their sum) adding up to `total`."""
+        quarter = (total / 4).quantize(CENT, rounding=ROUND_UP)
+        scores = [quarter, quarter, quarter, total - 3 * quarter]
+        shift = Decimal(self.rng.randint(0, int(min(25 - quarter, quarter) * 100))) / 100
+        scores[0] += shift
+        scores[1] -= shift
+        return scores
 
     def sign_offs_and_requests(self):
         sign_offs, requests = [], []

@@ -131,3 +131,13 @@ def test_results_summary_and_table():
     print_tables(results, out=lines.append)
     text = "\n".join(lines)
     assert "home" in text and "not available" in text and "MISS" in text
+
+
+def test_rankings_come_from_the_consensus_scores(programme):
+    from evaluation.ranking import compute_ranking
+
+    call = Call.objects.get(code=generate.landmarks()["latest_results_call"])
+    ranking = compute_ranking(call)
+    assert ranking
+    for entry in ranking:
+        assert entry.total_score == entry.proposal.total_score
