@@ -302,3 +302,11 @@ def test_the_country_chart_keeps_ten_bars_and_sums_the_rest(funder):
     values = [Decimal(v) for v in chart["config"]["datasets"][0]["values"]]
     assert len(values) == CHART_COUNTRIES + 1 and chart["config"]["labels"][-1] == "2 other countries"
     assert sum(values) == board.shares_total == FunderShare.objects.aggregate(t=Sum("amount"))["t"]
+
+
+def test_a_report_run_whose_requester_was_deleted_is_listed_without_a_name(client, officer):
+    run = ReportRunFactory(requested_by=None)
+    client.force_login(officer)
+    response = client.get(PROGRAMME_URL)
+    assert response.status_code == 200
+    assert reverse("reports:run_detail", kwargs={"pk": run.pk}) in response.content.decode()
