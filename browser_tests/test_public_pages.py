@@ -7,6 +7,7 @@ from django.utils import translation
 from browser_tests.helpers import assert_accessible, assert_page_sound, visit
 from calls.models import Call
 from cosviluppo.demo import demo_load
+from cosviluppo.lib.geography import countries_in
 from projects.models import Proposal
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -53,3 +54,55 @@ def test_public_pages_with_the_demo_data_are_accessible_in_both_languages(page):
             menu = page.get_by_role("navigation", name=menu_name, exact=True)
             assert menu.get_by_role("link", name=calls_item, exact=True).is_visible(), f"{name}: no {calls_item!r}"
             assert_accessible(page, f"{name} ({language})")
+
+
+def test_the_open_data_page_draws_its_map_and_chart_and_filters_accessibly(page, live_server):
+    with override_settings(DEBUG=True):
+        assert demo_load()
+    published = Proposal.objects.funded().results_published()
+    in_africa = published.filter(origin_country__in=countries_in("africa")).count()
+    assert 0 < in_africa < published.count()
+
+    for language in ("it", "en"):
+        page.context.clear_cookies()
+        page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+        visit(page, "/opendata/")
+        assert page.locator("html").get_attribute("lang") == language
+        # The map is the server's SVG: no script, no tile server.
+        world = page.locator("svg.cosv-world-map")
+        assert world.is_visible() and world.locator("path").count() > 150
+        # Chart.js drew the chart (its canvas is shown only once drawn) and folded its table away.
+        canvas = page.locator("canvas[data-chart]")
+        assert canvas.is_visible()
+        assert page.evaluate("() => !!Chart.getChart(document.querySelector('canvas[data-chart]'))")
+        assert page.locator("details[data-chart-table]").get_attribute("open") is None
+        assert_accessible(page, f"open data ({language})")
+
+    # The filter form updates the list in place (htmx) and the address, so the view can be shared.
+    page.locator("#id_continent").select_option("africa")
+    page.get_by_role("button", name="Filter the projects").click()
+    page.wait_for_url("**/opendata/?*continent=africa*")
+    rows = page.locator("#funded-projects tbody tr")
+    rows.first.wait_for()
+    page.wait_for_function(f"document.querySelectorAll('#funded-projects tbody tr').length === {min(in_africa, 25)}")
+    assert page.locator("#funded-projects-count").inner_text().startswith(f"{in_africa} ")
+    assert_page_sound(page)
+    assert_accessible(page, "open data filtered by continent")
+
+
+def test_the_open_data_list_filters_without_javascript(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False, locale="en-GB")
+    try:
+        page = context.new_page()
+        with override_settings(DEBUG=True):
+            assert demo_load()
+        in_africa = Proposal.objects.funded().results_published().filter(origin_country__in=countries_in("africa"))
+        page.goto("/opendata/")
+        # Without scripts the chart's table is open in place of the canvas.
+        assert page.locator("details[data-chart-table] table").is_visible()
+        page.locator("#id_continent").select_option("africa")
+        page.locator(".cosv-filter button[type=submit]").click()
+        page.wait_for_url("**/opendata/?*continent=africa*")
+        assert page.locator("#funded-projects tbody tr").count() == min(in_africa.count(), 25)
+    finally:
+        context.close()

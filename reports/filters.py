@@ -1,7 +1,6 @@
 """Filters of the public open-data page's list of funded projects."""
 
 import django_filters
-from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -41,8 +40,6 @@ class FundedProjectFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         named = sorted(((code, str(countries.name(code))) for code in country_codes), key=lambda item: item[1])
         self.filters["country"].extra["choices"] = named
-        for one in self.filters.values():
-            one.extra["widget"] = forms.Select(attrs={"class": "form-select"})
 
     def filter_continent(self, queryset, name, value):
         return queryset.filter(origin_country__in=countries_in(value))
