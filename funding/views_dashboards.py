@@ -33,6 +33,7 @@ class FunderDashboardView(PolicyRequiredMixin, TemplateView):
                 "funders": funders,
                 "board": board,
                 "country_chart": funder_country_chart(board),
+                "other_countries": other_countries(board),
                 "country_map": world_map(
                     {line.country.code: line.amount for line in board.countries if line.country.code},
                     title=_("Shares of %(funder)s by country of origin") % {"funder": funder.legal_name},
@@ -48,27 +49,33 @@ class FunderDashboardView(PolicyRequiredMixin, TemplateView):
         return context
 
 
-# Bars in the country chart; the rest are summed into one bar (the map's table lists every country).
+# Bars in the country chart: the largest shares. The map's table lists every country, and the page
+# says how much the others add up to (one bar summing them would dwarf the rest).
 CHART_COUNTRIES = 10
 
 
 def funder_country_chart(board: FunderDashboard) -> dict:
-    lines = board.countries  # largest share first
-    labels = [str(line.country.name or _("country not stated")) for line in lines[:CHART_COUNTRIES]]
-    values = [line.amount for line in lines[:CHART_COUNTRIES]]
-    rest = lines[CHART_COUNTRIES:]
-    if rest:
-        labels.append(_("%(count)s other countries") % {"count": len(rest)})
-        values.append(sum((line.amount for line in rest), ZERO))
+    lines = board.countries[:CHART_COUNTRIES]  # largest share first
+    cut = len(board.countries) > CHART_COUNTRIES
     return bar_chart(
         chart_id="funder-by-country",
-        title=_("Shares by country of origin"),
-        labels=labels,
-        datasets=[{"label": _("Share"), "values": values}],
+        title=_("The %(count)s countries with your largest shares") % {"count": len(lines)}
+        if cut
+        else _("Shares by country of origin"),
+        labels=[str(line.country.name or _("country not stated")) for line in lines],
+        datasets=[{"label": _("Share"), "values": [line.amount for line in lines]}],
         money=True,
         horizontal=True,
         category_label=_("Country"),
     )
+
+
+def other_countries(board: FunderDashboard) -> dict | None:
+    """The countries left out of the chart: how many, and their shares together."""
+    rest = board.countries[CHART_COUNTRIES:]
+    if not rest:
+        return None
+    return {"count": len(rest), "amount": sum((line.amount for line in rest), ZERO)}
 
 
 class ProgrammeDashboardView(PolicyRequiredMixin, TemplateView):
