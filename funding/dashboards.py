@@ -266,10 +266,12 @@ def programme_dashboard() -> ProgrammeDashboard:
     )
     ids = [call.pk for call in calls]
     by_status: dict[int, dict[str, int]] = {pk: {} for pk in ids}
-    # Drafts stay private to the applicants, as everywhere on the staff side.
+    # Drafts stay private to the applicants, as everywhere on the staff side, and so do the drafts
+    # withdrawn before submission (evaluation.selectors.proposals_received reads them the same way).
     for call_id, status, n in (
         Proposal.objects.filter(call_id__in=ids)
         .exclude(status=Proposal.Status.DRAFT)
+        .exclude(submitted_at=None)
         .order_by()
         .values_list("call_id", "status")
         .annotate(n=Count("pk"))

@@ -236,12 +236,13 @@ def test_the_programme_dashboard_counts_proposals_reviews_and_money_per_call(cli
     assert "Reviews outstanding per evaluator" in html and "Latest reports" in html
 
 
-def test_the_programme_dashboard_leaves_drafts_and_draft_calls_out(officer):
+def test_the_programme_dashboard_leaves_drafts_withdrawn_drafts_and_draft_calls_out(officer):
     from projects.tests.factories import ProposalFactory
 
     draft_call = ranked_call([(Decimal("90"), Decimal("1000.00"))], [Decimal("1000.00")], status=Call.Status.DRAFT)
     open_call = ranked_call([], [Decimal("1000.00")], status=Call.Status.OPEN)
     ProposalFactory(call=open_call.call)  # a draft
+    ProposalFactory(call=open_call.call, status=Proposal.Status.WITHDRAWN)  # withdrawn before submission
     board = programme_dashboard()
     calls = {line.call.pk: line for line in board.calls}
     assert draft_call.call.pk not in calls
