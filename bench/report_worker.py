@@ -1,21 +1,24 @@
 """One report in a fresh process: `python -m bench.report_worker KIND FORMAT PARAMETERS_JSON OUTPUT`.
 
 Prints one JSON line: the seconds write_report() took, the process's peak resident set size
-(ru_maxrss, so everything the process ever held, Python and Django included) and the resident
+(VmHWM, so everything the process ever held, Python and Django included) and the resident
 size before the report started.
+
+Why VmHWM and not getrusage's ru_maxrss: Linux carries ru_maxrss over fork and execve, so a
+worker started by a big parent would report the parent's peak. VmHWM belongs to the address
+space the execve created, so it is this program's own peak.
 """
 
 import json
-import resource
 import sys
 import time
 from pathlib import Path
 
 
-def _rss_mb() -> float:
-    """The current resident set size, from /proc (Linux)."""
+def _status_mb(key: str) -> float:
+    """A memory figure of this process from /proc/self/status (Linux), in MB."""
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(f"{key}:"):
             return int(line.split()[1]) / 1024
     return 0.0
 
@@ -36,17 +39,17 @@ def main(argv: list[str]) -> None:
     elif fmt == "pdf":
         import weasyprint  # noqa: F401
 
-    baseline = _rss_mb()
+    baseline = _status_mb("VmRSS")
     started = time.perf_counter()
     with output.open("wb") as stream:
         write_report(kind, fmt, parameters, stream)
     seconds = time.perf_counter() - started
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # kilobytes on Linux
+    peak = _status_mb("VmHWM")
     print(
         json.dumps(
             {
                 "seconds": seconds,
-                "peak_rss_mb": round(peak_kb / 1024, 1),
+                "peak_rss_mb": round(peak, 1),
                 "baseline_rss_mb": round(baseline, 1),
                 "bytes": output.stat().st_size,
             }

@@ -1,7 +1,7 @@
 """Each report against its SQL floor: the bare GROUP BY queries that compute the same figures.
 
 The report runs in a fresh Python process (bench.report_worker), so its peak memory is its own:
-the peak resident set size (ru_maxrss) of that process, which includes Python, Django and the
+the peak resident set size (VmHWM) of that process, which includes Python, Django and the
 libraries (the baseline after start-up is reported beside it). The time is measured in the worker
 around write_report() alone, writing to a file on disk.
 
