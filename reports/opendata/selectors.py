@@ -74,7 +74,9 @@ DEFERRED_FIELDS = [
 
 
 def opendata_grants(*, partners: bool = False) -> QuerySet:
-    """Every funded project with its award, in a stable order, ready to stream.
+    """Every funded project with its award, in a stable order, ready to stream: only calls whose
+    results are published (before that the decision may still change and the funders may not
+    have signed it off).
 
     Each proposal comes with its call, lead and award, `amount_requested` (sum of its budget
     lines), `award.funder_shares` (with each commitment's funder), `award.paid_installments`
@@ -113,6 +115,7 @@ def opendata_grants(*, partners: bool = False) -> QuerySet:
         )
     return (
         Proposal.objects.funded()
+        .results_published()
         .filter(award__isnull=False)
         .select_related("call", "lead", "award")
         .defer(*DEFERRED_FIELDS)
@@ -138,6 +141,7 @@ def opendata_last_modified() -> datetime | None:
     """The latest grant_last_modified() of all published grants (None when there are none)."""
     found = (
         Proposal.objects.funded()
+        .results_published()
         .filter(award__isnull=False)
         .aggregate(
             updated=Max("updated_at"),

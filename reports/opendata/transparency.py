@@ -72,9 +72,11 @@ class TransparencyRow:
 
 
 def transparency_grants() -> QuerySet:
-    """The funded projects with their award, the latest decisions first."""
+    """The funded projects with their award, the latest decisions first: the awards of calls whose
+    results are published (the act granting them is final once the funders signed it off)."""
     return (
         Proposal.objects.funded()
+        .results_published()
         .filter(award__isnull=False)
         .select_related("call", "lead", "award")
         .only(

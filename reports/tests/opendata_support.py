@@ -23,6 +23,7 @@ from lxml import etree
 
 from associations.models import Organisation
 from associations.tests.factories import FunderFactory, NGOFactory, OrganisationFactory
+from calls.models import Call
 from calls.tests.factories import CallFactory, FunderCommitmentFactory
 from cosviluppo.testing import skip_unless_available
 from projects.models import Installment, Proposal, ProposalPartner
@@ -162,6 +163,9 @@ def small_programme(projects: int = 2) -> SmallProgramme:
         programme.projects.append(running)
     if projects >= 3:
         programme.projects.append(funded_project(call, amount=Decimal("20000.00"), decided=decided))
+    # Published once the funders signed the decision off: the exports publish only such calls.
+    Call.objects.filter(pk=call.pk).update(status="results_published", results_published_at=decided)
+    call.refresh_from_db()
     for proposal in programme.projects:
         proposal.refresh_from_db()
     return programme

@@ -71,3 +71,15 @@ def test_the_landing_page_lists_the_downloads(client, db):
     for url in [*DOWNLOADS, "reports:transparency"]:
         assert f'href="{reverse(url)}"' in html
     assert "https://creativecommons.org/licenses/by/4.0/" in html
+
+
+@pytest.mark.parametrize("url", DOWNLOADS)
+def test_awards_of_calls_whose_results_are_not_published_stay_out(client, programme, url):
+    """The decision may still change, and the funders may not have signed it off, until the
+    results are published: no download names those grants before."""
+    published = body(client.get(reverse(url))).decode()
+    assert programme.projects[0].title in published
+    type(programme.call).objects.filter(pk=programme.call.pk).update(status="evaluation")
+    unpublished = body(client.get(reverse(url))).decode()
+    for project in programme.projects:
+        assert project.title not in unpublished
