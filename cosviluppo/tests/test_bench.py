@@ -141,3 +141,36 @@ def test_rankings_come_from_the_consensus_scores(programme):
     assert ranking
     for entry in ranking:
         assert entry.total_score == entry.proposal.total_score
+
+
+def test_the_sql_floor_computes_the_figures_the_reports_print(programme):
+    """The floor is a fair one: its numbers are the reports' numbers, to the cent."""
+    import io
+
+    from reports.generation import write_report
+
+    with connection.cursor() as cursor:
+        sql, params = FLOORS["funding"]({})[3]  # budgets of the funded projects by cost category
+        cursor.execute(sql, params)
+        by_category = cursor.fetchall()
+        sql, params = FLOORS["country"]({})[0]  # proposals received and associations, by country
+        cursor.execute(sql, params)
+        received = {row[0]: row[1:] for row in cursor.fetchall()}
+        sql, params = FLOORS["country"]({})[1]  # projects funded and amounts granted, by country
+        cursor.execute(sql, params)
+        funded = {row[0]: row[1:] for row in cursor.fetchall()}
+
+    funding_csv = io.BytesIO()
+    write_report("funding", "csv", {}, funding_csv)
+    text = funding_csv.getvalue().decode("utf-8-sig")
+    assert by_category
+    for _category, total, requested, own, other in by_category:
+        assert f"{total:.2f},{requested:.2f},{own:.2f},{other:.2f}" in text
+
+    country_csv = io.BytesIO()
+    write_report("country", "csv", {}, country_csv)
+    text = country_csv.getvalue().decode("utf-8-sig")
+    assert funded
+    for country, (projects, granted) in funded.items():
+        proposals, associations = received[country]
+        assert f"{proposals},{projects},{associations},{granted:.2f}" in text
