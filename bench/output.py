@@ -87,6 +87,15 @@ def print_tables(results: dict, out=print) -> None:
                 ["report", "report s", "floor s", "ratio", "peak MB", "ratio ok", "memory ok"], rows, right={1, 2, 3, 4}
             )
         )
+    if results.get("downloads"):
+        rows = [
+            [row["name"], f"{row['seconds']:.2f}", f"{row['bytes']:,}", row["queries"], f"{row['peak_rss_mb']:.0f}"]
+            if row["status"] == "measured"
+            else [row["name"], "-", "-", "-", row["status"]]
+            for row in results["downloads"]
+        ]
+        out("\nOpen-data downloads (no target in the issue; for information)")
+        out(table(["download", "s", "bytes", "queries", "peak MB"], rows, right={1, 2, 3, 4}))
     summary = results.get("summary", {})
     for key, info in summary.items():
         out(

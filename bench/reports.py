@@ -266,6 +266,49 @@ def run_worker(kind: str, fmt: str, parameters: dict, output: Path, database_url
     return json.loads(completed.stdout.strip().splitlines()[-1])
 
 
+# Open-data downloads: whole-programme documents streamed to the public. No target in the issue;
+# measured like the reports (own process, peak memory against the same 300 MB) for information.
+DOWNLOADS = [
+    ("transparency register CSV", "reports:transparency_csv"),
+    ("360Giving JSON", "reports:opendata_360giving"),
+    ("IATI XML", "reports:opendata_iati"),
+]
+
+
+def measure_downloads(database_url: str, *, log=print) -> list[dict]:
+    from django.urls import NoReverseMatch, reverse
+
+    results = []
+    env = {**os.environ, "BENCH_DATABASE_URL": database_url, "PYTHONPATH": str(REPO)}
+    for name, url_name in DOWNLOADS:
+        try:
+            url = reverse(url_name)
+        except NoReverseMatch as error:
+            results.append({"name": name, "status": "not available", "reason": str(error)})
+            continue
+        command = [sys.executable, "-m", "bench.download_worker", url]
+        completed = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=1800)
+        if completed.returncode != 0:
+            results.append({"name": name, "url": url, "status": "error", "reason": completed.stderr[-2000:]})
+            log(f"  {name:<40} error")
+            continue
+        worker = json.loads(completed.stdout.strip().splitlines()[-1])
+        outcome = {
+            "name": name,
+            "url": url,
+            "status": "measured" if worker["http_status"] == 200 else "error",
+            **worker,
+            "seconds": round(worker["seconds"], 2),
+            "memory_ok": worker["peak_rss_mb"] < MAX_PEAK_MB,
+        }
+        results.append(outcome)
+        log(
+            f"  {name:<40} {outcome['seconds']:>8.2f} s, {worker['bytes']:,} bytes, {worker['queries']} queries,"
+            f" peak {worker['peak_rss_mb']:.0f} MB"
+        )
+    return results
+
+
 def reports_available() -> tuple[bool, str]:
     try:
         from reports.generation import write_report  # noqa: F401
