@@ -20,7 +20,7 @@ from .sections import MONEY, PERCENT, TEXT, Chart, Column, Section, share_pct, s
 CHUNK = 2000
 # A PDF of tens of thousands of projects is no reading matter: it lists the first ones and says
 # so; CSV and XLSX hold every row, and the totals of every format cover every row.
-PDF_PROJECT_ROWS = 500
+PDF_PROJECT_ROWS = 200
 MONEY_ZERO = Value(ZERO, output_field=DecimalField(max_digits=14, decimal_places=2))
 
 
