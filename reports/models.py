@@ -13,7 +13,6 @@ def report_upload_to(instance, filename: str) -> str:
 
 class ReportRun(models.Model):
     class Kind(models.TextChoices):
-        SUMMARY = "summary", _("programme summary")
         FUNDING = "funding", _("funding report")
         COUNTRY = "country", _("country report")
 

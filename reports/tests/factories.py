@@ -7,6 +7,6 @@ class ReportRunFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = ReportRun
 
-    kind = ReportRun.Kind.SUMMARY
+    kind = ReportRun.Kind.FUNDING
     format = ReportRun.Format.CSV
     requested_by = factory.SubFactory("accounts.tests.factories.UserFactory")
