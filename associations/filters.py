@@ -24,7 +24,9 @@ class OrganisationDirectoryFilter(django_filters.FilterSet):
     )
     federation = django_filters.ModelChoiceFilter(
         label=_("Member of the federation"),
-        queryset=Organisation.objects.verified().filter(kind=Organisation.Kind.FEDERATION).only("pk", "legal_name"),
+        queryset=Organisation.objects.verified()
+        .filter(kind=Organisation.Kind.FEDERATION)
+        .only("pk", "legal_name", "acronym"),
         field_name="federations",
         empty_label=_("All"),
     )

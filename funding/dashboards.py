@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django_countries.fields import Country
@@ -26,7 +26,7 @@ from django_countries.fields import Country
 from associations.models import Organisation
 from calls.models import Call, FunderCommitment
 from cosviluppo.lib.money import ZERO, quantize_eur
-from projects.models import FunderShare, Proposal, Review
+from projects.models import ConsensusScore, FunderShare, Proposal, Review
 
 from .selectors import _with_money_numbers, funders_of
 from .services import PUBLISHED_CALL_STATUSES
@@ -287,11 +287,13 @@ def programme_dashboard() -> ProgrammeDashboard:
             submitted=Count("pk", filter=Q(status=Review.Status.SUBMITTED)),
         )
     }
+    # EXISTS rather than a join: a proposal has one consensus score per criterion.
     consensus = dict(
-        Proposal.objects.filter(call_id__in=ids, consensus_scores__isnull=False)
+        Proposal.objects.filter(call_id__in=ids)
+        .filter(Exists(ConsensusScore.objects.filter(proposal=OuterRef("pk"))))
         .order_by()
         .values("call_id")
-        .annotate(n=Count("pk", distinct=True))
+        .annotate(n=Count("pk"))
         .values_list("call_id", "n")
     )
     # The same reading as the evaluation's dashboard section (evaluation.selectors.officer_overview):

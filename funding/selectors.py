@@ -212,26 +212,32 @@ def funding_call_list():
 
 
 def _with_money_numbers(queryset):
+    # Each subquery drops its model's default ordering: it would add joins (FunderShare orders by
+    # award and commitment) to a GROUP BY that needs none, ten times slower on a large programme.
     committed = (
         FunderCommitment.objects.filter(call=OuterRef("pk"))
+        .order_by()
         .values("call")
         .annotate(total=Sum("amount"))
         .values("total")
     )
     drawn = (
         FunderShare.objects.filter(commitment__call=OuterRef("pk"))
+        .order_by()
         .values("commitment__call")
         .annotate(total=Sum("amount"))
         .values("total")
     )
     pending = (
         Proposal.objects.filter(call=OuterRef("pk"), status__in=UNDECIDED_STATUSES)
+        .order_by()
         .values("call")
         .annotate(n=Count("pk"))
         .values("n")
     )
     open_requests = (
         ReviewRequest.objects.filter(proposal__call=OuterRef("pk"), status=ReviewRequest.Status.OPEN)
+        .order_by()
         .values("proposal__call")
         .annotate(n=Count("pk"))
         .values("n")
