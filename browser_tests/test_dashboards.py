@@ -102,5 +102,5 @@ def test_the_funder_and_the_programme_dashboards_draw_their_charts_and_are_acces
     assert_chart_drawn(page, "programme-pipeline")
     assert_chart_drawn(page, "programme-budget")
     expect(page.get_by_role("table", name="Reviews outstanding per evaluator")).to_be_visible()
-    expect(page.get_by_role("link", name="Programme summary #", exact=False)).to_be_visible()
+    expect(page.get_by_role("link", name="Funding report #", exact=False)).to_be_visible()
     assert_accessible(page, "programme dashboard")
