@@ -70,7 +70,7 @@ def statute_pdf(tmp_path):
 
 
 def main_menu(page, item: str) -> None:
-    page.get_by_role("navigation", name="Main menu").get_by_role("link", name=item).click()
+    page.get_by_role("navigation", name="Main menu").get_by_role("link", name=item, exact=True).click()
     assert_page_sound(page)
 
 

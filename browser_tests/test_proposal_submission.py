@@ -110,7 +110,7 @@ def in_english(page) -> None:
 
 
 def main_menu(page, item: str) -> None:
-    page.get_by_role("navigation", name="Main menu").get_by_role("link", name=item).click()
+    page.get_by_role("navigation", name="Main menu").get_by_role("link", name=item, exact=True).click()
     assert_page_sound(page)
 
 
