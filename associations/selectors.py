@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from cosviluppo.lib.permissions import is_staff_officer
+from cosviluppo.lib.permissions import is_staff_officer, membership_summary
 
 from .models import Invitation, Membership, Organisation, OrganisationStatusChange
 from .permissions import EDITOR_ROLES, remember_member_role
@@ -241,8 +241,10 @@ def organisation_get_for_review(*, pk: int) -> Organisation:
 def dashboard_sections(user) -> list[tuple[str, dict]]:
     """Members see their organisations (or an invitation to register one); officers the queue."""
     sections: list[tuple[str, dict]] = []
-    memberships = list(
-        Membership.objects.filter(user=user).select_related("organisation").order_by("organisation__legal_name")
+    memberships = (
+        list(Membership.objects.filter(user=user).select_related("organisation").order_by("organisation__legal_name"))
+        if membership_summary(user)
+        else []
     )
     if memberships:
         sections.append(("associations/partials/dashboard_my_organisations.html", {"memberships": memberships}))

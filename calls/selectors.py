@@ -143,7 +143,7 @@ DASHBOARD_ROWS = 10
 def dashboard_sections(user) -> list[tuple[str, dict]]:
     """The dashboard's call sections for `user`: officer, funder and applicant views (bounded queries)."""
     from associations.models import Organisation
-    from cosviluppo.lib.permissions import is_staff_officer
+    from cosviluppo.lib.permissions import is_staff_officer, membership_kinds
 
     if not user.is_authenticated:
         return []
@@ -151,7 +151,7 @@ def dashboard_sections(user) -> list[tuple[str, dict]]:
     sections: list[tuple[str, dict]] = []
     if is_staff_officer(user):
         sections.append(("calls/partials/dashboard_officer.html", call_officer_overview(now=now)))
-    kinds = set(user.memberships.values_list("organisation__kind", flat=True))
+    kinds = membership_kinds(user)
     if kinds & set(Organisation.FUNDER_KINDS):
         sections.append(
             ("calls/partials/dashboard_funder.html", {"commitments": funder_commitments(user=user), "now": now})

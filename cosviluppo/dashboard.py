@@ -10,6 +10,8 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.utils.module_loading import import_string
 from django.views.generic import TemplateView
 
+from cosviluppo.lib.permissions import membership_kinds
+
 SECTION_PROVIDERS = [
     "associations.selectors.dashboard_sections",
     "calls.selectors.dashboard_sections",
@@ -52,7 +54,7 @@ def user_roles(user) -> list[str]:
         roles.append("officer")
     if user.municipal_role == user.MunicipalRole.EVALUATOR:
         roles.append("evaluator")
-    kinds = set(user.memberships.values_list("organisation__kind", flat=True))
+    kinds = membership_kinds(user)
     if Organisation.Kind.MIGRANT_ASSOCIATION in kinds:
         roles.append("applicant")
     if Organisation.Kind.NGO in kinds:

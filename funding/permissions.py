@@ -12,7 +12,7 @@
 from datetime import datetime
 
 from associations.models import Membership, Organisation
-from cosviluppo.lib.permissions import is_staff_officer
+from cosviluppo.lib.permissions import is_staff_officer, membership_summary
 from projects.models import Proposal
 
 from .services import review_window_is_open
@@ -24,9 +24,7 @@ def _roles_by_organisation(user) -> dict[int, set[str]]:
     cache = getattr(user, "_funding_roles", None)
     if cache is None:
         cache = {}
-        for org_id, kind, role in Membership.objects.filter(user=user).values_list(
-            "organisation_id", "organisation__kind", "role"
-        ):
+        for org_id, kind, role, _verification in membership_summary(user):
             cache.setdefault(org_id, set()).update({role, f"kind:{kind}"})
         user._funding_roles = cache
     return cache

@@ -21,7 +21,7 @@ from django.utils import timezone
 from associations.models import Organisation
 from calls.models import Call, FunderCommitment
 from cosviluppo.lib.money import ZERO, quantize_eur
-from cosviluppo.lib.permissions import is_staff_officer
+from cosviluppo.lib.permissions import is_staff_officer, membership_kinds
 from projects.models import Award, ConsensusScore, FunderShare, Installment, Proposal
 
 from .models import DecisionRecord, FunderSignOff, ReviewRequest
@@ -319,7 +319,7 @@ def decision_records(*, call: Call, proposal: Proposal | None = None, limit: int
 
 def funders_of(user) -> list[Organisation]:
     """The funder organisations `user` is a member of."""
-    if not user.is_authenticated:
+    if not user.is_authenticated or not membership_kinds(user) & set(Organisation.FUNDER_KINDS):
         return []
     return list(Organisation.objects.funders().filter(memberships__user=user).distinct().order_by("legal_name"))
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from associations.models import Membership, Organisation
 from calls.models import Call
-from cosviluppo.lib.permissions import is_staff_officer
+from cosviluppo.lib.permissions import is_staff_officer, membership_summary
 
 from .models import RESULTS_PUBLISHED_CALL_STATUSES, Proposal, ProposalPartner
 
@@ -52,11 +52,7 @@ def dashboard_sections(user) -> list[tuple[str, dict]]:
     if not user.is_authenticated:
         return []
     now = timezone.now()
-    memberships = list(
-        Membership.objects.filter(user=user).values_list(
-            "organisation_id", "organisation__kind", "role", "organisation__verification_status"
-        )
-    )
+    memberships = membership_summary(user)
     kinds = {kind for _org, kind, _role, _verification in memberships}
     sections: list[tuple[str, dict]] = []
     if Organisation.Kind.MIGRANT_ASSOCIATION in kinds:
