@@ -3,7 +3,7 @@
 from collections import Counter
 from datetime import datetime
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value, Window
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -251,11 +251,12 @@ def dashboard_sections(user) -> list[tuple[str, dict]]:
     elif not user.municipal_role and not user.is_superuser:
         sections.append(("associations/partials/dashboard_register.html", {}))
     if is_staff_officer(user):
-        queue = verification_queue()
+        # One query: the first rows carry the queue's length (a window over the whole result).
+        first = list(verification_queue().annotate(queue_length=Window(Count("pk")))[:DASHBOARD_QUEUE_SIZE])
         sections.append(
             (
                 "associations/partials/dashboard_verification.html",
-                {"count": queue.count(), "first": list(queue[:DASHBOARD_QUEUE_SIZE])},
+                {"count": first[0].queue_length if first else 0, "first": first},
             )
         )
     return sections

@@ -82,6 +82,20 @@ def reasons_not_fundable(
     return reasons
 
 
+RANKING_DEFERRED_FIELDS = (
+    "summary",
+    "origin_context",
+    "residence_context",
+    "objectives",
+    "expected_results",
+    "beneficiaries_origin_description",
+    "beneficiaries_residence_description",
+    "sustainability",
+    "lead__description",
+    "lead__statute",
+)
+
+
 def compute_ranking(call: Call) -> list[RankedProposal]:
     """The ranking of every evaluated proposal of `call` with a consensus score on every
     criterion, in the order documented above (three queries)."""
@@ -91,6 +105,8 @@ def compute_ranking(call: Call) -> list[RankedProposal]:
     proposals = (
         Proposal.objects.filter(call=call, status__in=RANKABLE_STATUSES)
         .select_related("lead")
+        # The ranking pages show titles and names, never the long texts: leave them in the database.
+        .defer(*RANKING_DEFERRED_FIELDS)
         .prefetch_related(
             Prefetch(
                 "consensus_scores",

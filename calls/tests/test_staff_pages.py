@@ -159,6 +159,19 @@ def test_officer_dashboard_lists_calls_and_drafts(officer):
     assert "€ 250,000.00" in html and reverse("calls:manage_publish", kwargs={"code": "COSV-NEXT"}) in html
 
 
+def test_officer_dashboard_counts_waiting_questions_with_or_without_running_calls(officer):
+    """The count rides on the running calls' query when there are any, and is counted apart otherwise."""
+    archived = CallFactory(code="COSV-OLD", status="archived")
+    CallQuestionFactory.create_batch(2, call=archived)
+    [(_template, section)] = dashboard_sections(officer)
+    assert section["running"] == [] and section["questions_waiting"] == 2
+    running = CallFactory(code="COSV-RUN")
+    CallQuestionFactory(call=running)
+    CallQuestionFactory(call=running, answer="Risposta.", is_published=True)
+    [(_template, section)] = dashboard_sections(officer)
+    assert [c.code for c in section["running"]] == ["COSV-RUN"] and section["questions_waiting"] == 3
+
+
 def test_funder_dashboard_shows_its_commitments_only(funder_viewer):
     funder = funder_viewer.memberships.get().organisation
     mine = FunderCommitmentFactory(call=CallFactory(code="COSV-MINE"), funder=funder, amount=Decimal("70000.00"))

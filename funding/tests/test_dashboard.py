@@ -83,10 +83,12 @@ def test_the_dashboard_sections_run_a_bounded_number_of_queries(officer):
             funding_propose(call=ranked.call, by=officer)
         member = funder_member(shared)
         assert len(section(member, "funding/partials/dashboard_funder.html")["waiting"]) == size
+        # Fresh user objects, as each request loads them: nothing about them read yet.
         with CaptureQueriesContext(connection) as officer_queries:
-            dashboard_sections(officer)
+            dashboard_sections(type(officer).objects.get(pk=officer.pk))
         with CaptureQueriesContext(connection) as funder_queries:
-            dashboard_sections(member)
+            dashboard_sections(type(member).objects.get(pk=member.pk))
         counts[size] = (len(officer_queries), len(funder_queries))
     assert counts[1] == counts[4]
-    assert counts[4][0] <= 8 and counts[4][1] <= 8
+    # Each count includes the user's memberships, read once per request and shared with the menu.
+    assert counts[4][0] <= 8 and counts[4][1] <= 9
