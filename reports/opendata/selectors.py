@@ -73,10 +73,15 @@ DEFERRED_FIELDS = [
 ]
 
 
+def published_grants() -> QuerySet:
+    """The awarded projects the public may know of: every export and public list starts here.
+    Only calls whose results are published count (before that the decision may still change and
+    the funders may not have signed it off)."""
+    return Proposal.objects.funded().results_published().filter(award__isnull=False)
+
+
 def opendata_grants(*, partners: bool = False) -> QuerySet:
-    """Every funded project with its award, in a stable order, ready to stream: only calls whose
-    results are published (before that the decision may still change and the funders may not
-    have signed it off).
+    """Every published grant (published_grants) with its award, in a stable order, ready to stream.
 
     Each proposal comes with its call, lead and award, `amount_requested` (sum of its budget
     lines), `award.funder_shares` (with each commitment's funder), `award.paid_installments`
@@ -114,9 +119,7 @@ def opendata_grants(*, partners: bool = False) -> QuerySet:
             )
         )
     return (
-        Proposal.objects.funded()
-        .results_published()
-        .filter(award__isnull=False)
+        published_grants()
         .select_related("call", "lead", "award")
         .defer(*DEFERRED_FIELDS)
         .annotate(amount_requested=Subquery(requested))
@@ -139,16 +142,11 @@ def grant_last_modified(proposal: Proposal) -> datetime:
 
 def opendata_last_modified() -> datetime | None:
     """The latest grant_last_modified() of all published grants (None when there are none)."""
-    found = (
-        Proposal.objects.funded()
-        .results_published()
-        .filter(award__isnull=False)
-        .aggregate(
-            updated=Max("updated_at"),
-            lead_updated=Max("lead__updated_at"),
-            decided=Max("award__decided_at"),
-            paid=Max("award__installments__paid_on", filter=Q(award__installments__status=Installment.Status.PAID)),
-        )
+    found = published_grants().aggregate(
+        updated=Max("updated_at"),
+        lead_updated=Max("lead__updated_at"),
+        decided=Max("award__decided_at"),
+        paid=Max("award__installments__paid_on", filter=Q(award__installments__status=Installment.Status.PAID)),
     )
     if found["paid"] is not None:
         found["paid"] = _start_of_day(found["paid"])
@@ -163,9 +161,7 @@ def public_funded_projects() -> QuerySet:
     """Funded projects of the calls whose results are published, with their call, lead and award,
     newest edition first: the open-data page's list (filtered by reports.filters)."""
     return (
-        Proposal.objects.funded()
-        .results_published()
-        .filter(award__isnull=False)
+        published_grants()
         .select_related("call", "lead", "award")
         .only(
             "pk",

@@ -27,6 +27,7 @@ from projects.models import Proposal
 from . import CHUNK_SIZE, document_language
 from .formats import buffered, iso_date, money
 from .identifiers import body_codice_fiscale, local_grant_id
+from .selectors import published_grants
 
 # The CSV's columns: stable, language-neutral names (the public page shows translated headings),
 # so a program reading the file does not break when the portal's language changes.
@@ -75,9 +76,7 @@ def transparency_grants() -> QuerySet:
     """The funded projects with their award, the latest decisions first: the awards of calls whose
     results are published (the act granting them is final once the funders signed it off)."""
     return (
-        Proposal.objects.funded()
-        .results_published()
-        .filter(award__isnull=False)
+        published_grants()
         .select_related("call", "lead", "award")
         .only(
             "pk",
