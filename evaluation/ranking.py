@@ -19,7 +19,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Prefetch
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
@@ -107,19 +106,21 @@ def compute_ranking(call: Call) -> list[RankedProposal]:
         .select_related("lead")
         # The ranking pages show titles and names, never the long texts: leave them in the database.
         .defer(*RANKING_DEFERRED_FIELDS)
-        .prefetch_related(
-            Prefetch(
-                "consensus_scores",
-                queryset=ConsensusScore.objects.only("pk", "proposal_id", "criterion_id", "score"),
-                to_attr="consensus_rows",
-            )
-        )
         .order_by("protocol_sequence", "pk")
     )
+    # The scores as plain tuples: a large call has tens of thousands, and model instances for
+    # them cost more than the rest of the ranking.
+    consensus: dict[int, dict[int, Decimal]] = {}
+    for proposal_id, criterion_id, score in (
+        ConsensusScore.objects.filter(proposal__call=call, proposal__status__in=RANKABLE_STATUSES)
+        .order_by()
+        .values_list("proposal_id", "criterion_id", "score")
+    ):
+        consensus.setdefault(proposal_id, {})[criterion_id] = score
     first = criteria[0].pk
     lines = []
     for proposal in proposals:
-        scores = {row.criterion_id: row.score for row in proposal.consensus_rows}
+        scores = consensus.get(proposal.pk, {})
         if any(criterion.pk not in scores for criterion in criteria):
             continue  # consensus not complete yet
         scores = {criterion.pk: scores[criterion.pk] for criterion in criteria}

@@ -196,6 +196,112 @@ def decision_table(call: Call) -> DecisionTable:
     )
 
 
+@dataclass
+class ResultsPage:
+    """One page of a published call's results, with the figures of the whole call."""
+
+    call: Call
+    criteria: list
+    rows: list[DecisionRow]
+    commitments: list[CommitmentLine]
+    total_granted: Decimal
+    status_counts: dict[str, int]
+    page_obj: object  # django.core.paginator.Page
+
+    @property
+    def committed(self) -> Decimal:
+        return sum((line.committed for line in self.commitments), ZERO)
+
+
+def published_results_page(call: Call, *, page: str | int | None, per_page: int) -> ResultsPage:
+    """The public results of a call whose results are published, a page at a time (ten queries
+    whatever the call's size). Published results are read from the stored ranking (Proposal.rank,
+    total_score), which publication froze: only the page's proposals are loaded, and the totals
+    are sums computed by the database."""
+    from django.core.paginator import Paginator
+
+    from evaluation.ranking import RANKABLE_STATUSES, RANKING_DEFERRED_FIELDS, RankedProposal
+
+    criteria = list(call.criteria.order_by("order", "code", "pk"))
+    ranked = Proposal.objects.filter(call=call, status__in=RANKABLE_STATUSES, rank__isnull=False)
+    page_obj = Paginator(ranked.order_by("rank", "pk").values_list("pk", flat=True), per_page).get_page(page)
+    ids = list(page_obj.object_list)
+    proposals = list(
+        Proposal.objects.filter(pk__in=ids)
+        .select_related("lead", "award")
+        .defer(*RANKING_DEFERRED_FIELDS)
+        .order_by("rank", "pk")
+    )
+    scores: dict[int, dict] = {}
+    for proposal_id, criterion_id, score in (
+        ConsensusScore.objects.filter(proposal_id__in=ids)
+        .order_by()
+        .values_list("proposal_id", "criterion_id", "score")
+    ):
+        scores.setdefault(proposal_id, {})[criterion_id] = score
+    shares: dict[int, dict] = {}
+    for proposal_id, commitment_id, amount in (
+        FunderShare.objects.filter(award__proposal_id__in=ids)
+        .order_by()
+        .values_list("award__proposal_id", "commitment_id", "amount")
+    ):
+        shares.setdefault(proposal_id, {})[commitment_id] = quantize_eur(amount)
+    commitments = list(
+        FunderCommitment.objects.filter(call=call)
+        .select_related("funder")
+        .annotate(drawn=Coalesce(Sum("shares__amount"), ZERO))
+        .order_by("-amount", "funder__legal_name", "pk")
+    )
+    requested = requested_amounts(ids)
+    # The reserve list is numbered across pages: count the reserves ranked above this page.
+    reserve_position = (
+        ranked.filter(status=Proposal.Status.RESERVE, rank__lt=proposals[0].rank).count() if proposals else 0
+    )
+    rows = []
+    for proposal in proposals:
+        funded = proposal.status in Proposal.FUNDED_STATUSES
+        award = getattr(proposal, "award", None) if funded else None
+        proposal_scores = scores.get(proposal.pk, {})
+        entry = RankedProposal(
+            proposal=proposal,
+            total_score=proposal.total_score or ZERO,
+            criterion_scores=proposal_scores,
+            position=proposal.rank,
+        )
+        row = DecisionRow(
+            entry=entry,
+            proposal=proposal,
+            requested=requested.get(proposal.pk, ZERO),
+            award=award,
+            granted=quantize_eur(award.amount_granted) if award else None,
+            share_cells=[ShareCell(commitment=c, amount=shares.get(proposal.pk, {}).get(c.pk)) for c in commitments],
+            criterion_values=[proposal_scores.get(criterion.pk) for criterion in criteria],
+        )
+        if proposal.status == Proposal.Status.RESERVE:
+            reserve_position += 1
+            row.reserve_position = reserve_position
+        rows.append(row)
+    total_granted = Award.objects.filter(
+        proposal__call=call, proposal__status__in=Proposal.FUNDED_STATUSES, proposal__rank__isnull=False
+    ).aggregate(total=Coalesce(Sum("amount_granted"), ZERO))["total"]
+    status_counts = dict(
+        Proposal.objects.filter(call=call)
+        .order_by()
+        .values("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    return ResultsPage(
+        call=call,
+        criteria=criteria,
+        rows=rows,
+        commitments=[CommitmentLine(c, quantize_eur(c.amount), quantize_eur(c.drawn)) for c in commitments],
+        total_granted=quantize_eur(total_granted),
+        status_counts=status_counts,
+        page_obj=page_obj,
+    )
+
+
 # --- Calls, sign-offs and the audit trail ---------------------------------------------------------
 
 

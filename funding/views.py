@@ -41,6 +41,7 @@ from .selectors import (
     outcome_get_for_user,
     project_money,
     proposal_outcome,
+    published_results_page,
     review_request_list,
     sign_off_states,
 )
@@ -526,6 +527,9 @@ class SignOffView(PolicyRequiredMixin, View):
 # --- Public results, applicants' outcome and requests for review -----------------------------------
 
 
+RESULTS_ROWS_PER_PAGE = 100
+
+
 class ResultsView(TemplateView):
     """The public results of a call: ranking with scores, amounts granted and the co-funders of each project."""
 
@@ -534,8 +538,16 @@ class ResultsView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         call = call_results_get(code=self.kwargs["code"])
-        table = decision_table(call)
-        context.update(call=call, table=table, inadmissible=table.status_counts.get(Proposal.Status.INADMISSIBLE, 0))
+        # A large call ranks thousands of proposals: the table is shown a page at a time (totals cover all).
+        table = published_results_page(call, page=self.request.GET.get("page"), per_page=RESULTS_ROWS_PER_PAGE)
+        context.update(
+            call=call,
+            table=table,
+            rows=table.rows,
+            page_obj=table.page_obj,
+            is_paginated=table.page_obj.has_other_pages(),
+            inadmissible=table.status_counts.get(Proposal.Status.INADMISSIBLE, 0),
+        )
         return context
 
 

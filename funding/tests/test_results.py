@@ -134,3 +134,56 @@ def test_the_outcome_page_waits_for_publication_and_is_private(client, officer, 
     assert client.get(outcome_url(demo.proposals[1])).status_code == 404
     client.force_login(officer)
     assert client.get(outcome_url(demo.proposals[0])).status_code == 200
+
+
+def test_a_large_ranking_is_shown_a_page_at_a_time_with_the_totals_of_all(client, officer, demo, monkeypatch):
+    from funding import views
+
+    publish(demo, officer)
+    monkeypatch.setattr(views, "RESULTS_ROWS_PER_PAGE", 3)
+    protocols = [p.protocol_number for p in demo.proposals]
+    total = eur(sum(Award.objects.filter(proposal__call=demo.call).values_list("amount_granted", flat=True)))
+
+    first = client.get(results_url(demo.call)).content.decode()
+    second = client.get(results_url(demo.call), {"page": 2}).content.decode()
+
+    assert list(result_rows(first)) == protocols[:3]
+    assert list(result_rows(second)) == protocols[3:6]
+    assert "?page=2" in first and "?page=1" in second
+    assert total in first and total in second  # the total granted covers every page
+    # The reserve list keeps its numbering across pages.
+    assert "(no. 1)" in result_rows(second)[demo.proposals[5].protocol_number]
+
+
+def test_the_paged_public_results_agree_with_the_full_decision_table(officer, demo):
+    """The public page reads the stored ranking a page at a time; the staff table recomputes it:
+    once the results are published the two must say the same, row by row and in total."""
+    from funding.selectors import decision_table, published_results_page
+
+    publish(demo, officer)
+    full = decision_table(demo.call)
+    first = published_results_page(demo.call, page=1, per_page=4)
+    assert first.page_obj.paginator.num_pages > 1
+    pages = [first] + [
+        published_results_page(demo.call, page=number, per_page=4)
+        for number in range(2, first.page_obj.paginator.num_pages + 1)
+    ]
+    paged = [row for page in pages for row in page.rows]
+
+    def line(row):
+        cells = [(cell.commitment.pk, cell.amount) for cell in row.share_cells]
+        return (
+            row.proposal.pk,
+            row.position,
+            row.entry.total_score,
+            row.criterion_values,
+            row.outcome_label,
+            row.reserve_position,
+            row.granted,
+            row.requested,
+            cells,
+        )
+
+    assert [line(row) for row in paged] == [line(row) for row in full.rows]
+    assert {page.total_granted for page in pages} == {full.total_granted}
+    assert [(c.committed, c.drawn) for c in pages[0].commitments] == [(c.committed, c.drawn) for c in full.commitments]
