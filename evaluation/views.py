@@ -19,6 +19,7 @@ from django.views import View
 from django.views.generic import ListView
 
 from cosviluppo.lib.exceptions import DomainError
+from cosviluppo.lib.pagination import page_of
 from cosviluppo.lib.permissions import PolicyRequiredMixin, is_staff_officer
 from projects.models import Proposal, Review
 
@@ -177,7 +178,7 @@ class CallRankingView(StaffMixin, View):
             {
                 "call": call,
                 "criteria": criteria,
-                "rows": rows,
+                **page_of(rows, request),
                 "waiting": selectors.proposals_waiting_for_consensus(call),
                 "weights_total": sum((criterion.weight for criterion in criteria), 0),
                 "all_stored": all(row["stored"] for row in rows),

@@ -12,6 +12,7 @@ from django.views.generic import ListView, TemplateView
 
 from calls.models import Call, FunderCommitment
 from cosviluppo.lib.exceptions import DomainError
+from cosviluppo.lib.pagination import RANKING_ROWS_PER_PAGE, page_of
 from cosviluppo.lib.permissions import PolicyRequiredMixin
 from projects.models import Award, Installment, Proposal
 from projects.services import commitments_available
@@ -108,6 +109,7 @@ class CallDecisionView(StaffMixin, TemplateView):
             has_ranked=table.status_counts.get(Proposal.Status.RANKED, 0) > 0,
             has_reserve=table.status_counts.get(Proposal.Status.RESERVE, 0) > 0,
             is_evaluation=call.status == Call.Status.EVALUATION,
+            **page_of(table.rows, self.request),
         )
         return context
 
@@ -491,6 +493,7 @@ class SignOffView(PolicyRequiredMixin, View):
                 ),
                 "form": form if ready else None,
                 "ready": ready,
+                **page_of(table.rows, request),
             },
         )
 
@@ -527,9 +530,6 @@ class SignOffView(PolicyRequiredMixin, View):
 # --- Public results, applicants' outcome and requests for review -----------------------------------
 
 
-RESULTS_ROWS_PER_PAGE = 100
-
-
 class ResultsView(TemplateView):
     """The public results of a call: ranking with scores, amounts granted and the co-funders of each project."""
 
@@ -539,7 +539,7 @@ class ResultsView(TemplateView):
         context = super().get_context_data(**kwargs)
         call = call_results_get(code=self.kwargs["code"])
         # A large call ranks thousands of proposals: the table is shown a page at a time (totals cover all).
-        table = published_results_page(call, page=self.request.GET.get("page"), per_page=RESULTS_ROWS_PER_PAGE)
+        table = published_results_page(call, page=self.request.GET.get("page"), per_page=RANKING_ROWS_PER_PAGE)
         context.update(
             call=call,
             table=table,

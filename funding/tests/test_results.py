@@ -140,7 +140,7 @@ def test_a_large_ranking_is_shown_a_page_at_a_time_with_the_totals_of_all(client
     from funding import views
 
     publish(demo, officer)
-    monkeypatch.setattr(views, "RESULTS_ROWS_PER_PAGE", 3)
+    monkeypatch.setattr(views, "RANKING_ROWS_PER_PAGE", 3)
     protocols = [p.protocol_number for p in demo.proposals]
     total = eur(sum(Award.objects.filter(proposal__call=demo.call).values_list("amount_granted", flat=True)))
 

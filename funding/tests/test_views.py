@@ -297,3 +297,33 @@ def test_the_admin_lists_the_funding_records_read_only(client, admin_user, decid
     for model in ("decisionrecord", "fundersignoff", "reviewrequest"):
         assert client.get(reverse(f"admin:funding_{model}_changelist")).status_code == 200
     assert client.get(reverse("admin:funding_decisionrecord_add")).status_code == 403
+
+
+def test_long_rankings_are_shown_a_page_at_a_time_with_the_totals_of_the_whole_call(client, officer, demo, monkeypatch):
+    """Decision page, funders' sign-off and evaluation ranking: 3 rows a page here, totals for all."""
+    from cosviluppo.lib import pagination
+
+    funding_propose(call=demo.call, by=officer)
+    monkeypatch.setattr(pagination, "RANKING_ROWS_PER_PAGE", 3)
+    protocols = [p.protocol_number for p in demo.proposals]
+    member = funder_member(demo.funders[0])
+    pages = [
+        (officer, decision_url(demo.call)),
+        (member, reverse("funding:signoff", kwargs={"code": demo.call.code})),
+        (officer, reverse("evaluation:ranking", kwargs={"code": demo.call.code})),
+    ]
+
+    def ranking_rows(html: str) -> str:
+        start = html.index("cosv-decision-table") if "cosv-decision-table" in html else 0
+        return html[start:].split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+
+    for user, url in pages:
+        client.force_login(user)
+        first = client.get(url).content.decode()
+        second = client.get(url, {"page": 2}).content.decode()
+        assert [p for p in protocols if p in ranking_rows(first)] == protocols[:3], url
+        assert [p for p in protocols if p in ranking_rows(second)] == protocols[3:6], url
+        assert "?page=2" in first, url
+    # The decision table's totals still cover every proposal of the call.
+    client.force_login(officer)
+    assert "€ 235,000.00" in client.get(decision_url(demo.call), {"page": 2}).content.decode()
