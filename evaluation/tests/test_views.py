@@ -1,6 +1,7 @@
 """The evaluation pages as each role uses them: officers, assigned evaluators (blind), the lead's
 members (requests for clarification, messages; never reviews), and everyone else (404/403)."""
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -23,6 +24,11 @@ from evaluation.tests.factories import (
 from projects.models import ConsensusScore, Proposal, Review, ReviewScore
 
 SECRET_COMMENT = "Motivazione del punteggio A."
+
+
+def shows_score(page: str, score: str) -> bool:
+    """The score as a page prints it; not the same digits inside a timestamp (…:24:17.009209)."""
+    return re.search(rf"(?<![\d:.]){re.escape(score)}(?!\d)", page) is not None
 
 
 def _page(response) -> str:
@@ -252,7 +258,7 @@ def test_scoring_is_blind_until_the_evaluator_submits(client, evaluator, evaluat
 
     for name in ("evaluation:review", "evaluation:review-score"):
         page = _page(client.get(reverse(name, kwargs={"pk": under_evaluation.pk})))
-        assert SECRET_COMMENT not in page and "17.00" not in page
+        assert SECRET_COMMENT not in page and not shows_score(page, "17.00")
 
     response = client.post(
         reverse("evaluation:review-score", kwargs={"pk": under_evaluation.pk}),
@@ -305,7 +311,7 @@ def test_applicants_never_see_reviews(client, under_evaluation):
         assert client.get(reverse(name, kwargs={"pk": under_evaluation.pk})).status_code == 403
     for url in (reverse("dashboard"), reverse("evaluation:messages", kwargs={"pk": under_evaluation.pk})):
         page = _page(client.get(url))
-        assert SECRET_COMMENT not in page and "17.00" not in page
+        assert SECRET_COMMENT not in page and not shows_score(page, "17.00")
 
 
 # --- Staff: assignment, consensus, ranking -------------------------------------------------------------------
