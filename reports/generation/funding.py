@@ -37,6 +37,7 @@ def commitments_section(scope: ReportScope) -> Section:
     def rows():
         allocated = (
             FunderShare.objects.filter(commitment=OuterRef("pk"))
+            .order_by()  # FunderShare's default ordering would join award and proposal into the sum
             .values("commitment")
             .annotate(total=Sum("amount"))
             .values("total")
