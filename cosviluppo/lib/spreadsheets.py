@@ -32,6 +32,9 @@ if TYPE_CHECKING:
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
+# What openpyxl might not store as a string: a formula start, or an error code such as "#N/A".
+_XLSX_SUSPECT_STARTS = (*FORMULA_STARTS, "#")
+
 # Values written as figures, not text (datetime is a date).
 FIGURES = (int, float, Decimal, date, time, timedelta)
 
@@ -81,10 +84,12 @@ def xlsx_value(sheet: Worksheet, value: object) -> object:
     otherwise a string cell from `xlsx_text`."""
     if is_figure(value):
         return value
+    text = str(value)
+    if not text.startswith(_XLSX_SUSPECT_STARTS):
+        return text
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ERROR_CODES
 
-    text = str(value)
     if not starts_formula(text) and text not in ERROR_CODES:
         return text
     return xlsx_text(WriteOnlyCell(sheet, value=text))
