@@ -28,7 +28,10 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from openpyxl.cell.cell import Cell
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
     from openpyxl.worksheet.worksheet import Worksheet
+
+    Sheet = Worksheet | WriteOnlyWorksheet
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
@@ -78,7 +81,7 @@ def xlsx_text(cell: Cell) -> Cell:
     return cell
 
 
-def xlsx_value(sheet: Worksheet, value: object) -> object:
+def xlsx_value(sheet: Sheet, value: object) -> object:
     """What to append to `sheet` (normal or write-only) for `value`: figures as they are; text as a
     plain str when openpyxl keeps it a string anyway (no cell object: large sheets stay fast),
     otherwise a string cell from `xlsx_text`."""
@@ -95,5 +98,5 @@ def xlsx_value(sheet: Worksheet, value: object) -> object:
     return xlsx_text(WriteOnlyCell(sheet, value=text))
 
 
-def xlsx_row(sheet: Worksheet, values: Iterable[object]) -> list[object]:
+def xlsx_row(sheet: Sheet, values: Iterable[object]) -> list[object]:
     return [xlsx_value(sheet, value) for value in values]
