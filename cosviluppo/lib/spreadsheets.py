@@ -103,6 +103,7 @@ def xlsx_value(sheet: Sheet, value: object) -> object:
         text = str(value)
     if not text.startswith(_XLSX_SUSPECT_STARTS):
         return text
+    # Imported here, as the report writers do: the CSV writers use this module without openpyxl.
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ERROR_CODES
 
