@@ -1,15 +1,17 @@
 """The ranking table of a call as CSV (streamed, UTF-8) and XLSX (openpyxl): the same lines and
-figures as the staff decision page, both built from `selectors.decision_table`."""
+figures as the staff decision page, both built from `selectors.decision_table`. Titles and names
+are applicants' text: cells go through cosviluppo.lib.spreadsheets, so none becomes a formula."""
 
 import csv
 from collections.abc import Iterator
-from decimal import Decimal
 from io import BytesIO
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+
+from cosviluppo.lib.spreadsheets import csv_row, xlsx_row
 
 from .selectors import DecisionTable
 
@@ -75,21 +77,13 @@ class _Echo:
         return value
 
 
-def _csv_value(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return f"{value:.2f}"
-    return str(value)
-
-
 def csv_lines(table: DecisionTable) -> Iterator[str]:
     """The CSV, line by line, after a byte-order mark so spreadsheet programs read it as UTF-8."""
     writer = csv.writer(_Echo())
     yield "\ufeff"
-    yield writer.writerow(header(table))
+    yield writer.writerow(csv_row(header(table)))
     for line in rows(table):
-        yield writer.writerow([_csv_value(value) for value in line])
+        yield writer.writerow(csv_row(line))
 
 
 def xlsx_bytes(table: DecisionTable) -> bytes:
@@ -98,7 +92,7 @@ def xlsx_bytes(table: DecisionTable) -> bytes:
     sheet = workbook.active
     sheet.title = (_("Ranking") + " " + table.call.code)[:31]
     titles = header(table)
-    sheet.append(titles)
+    sheet.append(xlsx_row(sheet, titles))
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="DDE6F0")
     for cell in sheet[1]:
@@ -112,7 +106,7 @@ def xlsx_bytes(table: DecisionTable) -> bytes:
     first_money = 5 + criteria_count + 4
     money_columns = set(range(first_money, len(titles) + 1))
     for line in rows(table):
-        sheet.append([value if value is not None else None for value in line])
+        sheet.append(xlsx_row(sheet, line))
         for index, cell in enumerate(sheet[sheet.max_row], start=1):
             if index in money_columns:
                 cell.number_format = MONEY_FORMAT

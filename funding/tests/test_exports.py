@@ -3,15 +3,17 @@
 import csv
 import io
 import re
+import zipfile
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from associations.models import Organisation
 from cosviluppo.templatetags.formatting import eur
 from funding.services import funding_propose
-from projects.models import Award
+from projects.models import Award, Proposal
 
 pytestmark = pytest.mark.django_db
 
@@ -119,3 +121,55 @@ def test_exports_are_for_staff_only(client, funder_viewer, applicant, decided):
         client.force_login(user)
         assert export(client, decided.call, "csv").status_code == 403
         assert export(client, decided.call, "xlsx").status_code == 403
+
+
+# Text a spreadsheet program would run as a formula (cosviluppo.lib.spreadsheets).
+HOSTILE = ['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
+DANGEROUS_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@pytest.fixture
+def hostile(decided):
+    """The decided call with proposal titles, lead associations and a funder named like formulas."""
+    for index, proposal in enumerate(decided.proposals):
+        Proposal.objects.filter(pk=proposal.pk).update(title=HOSTILE[index % len(HOSTILE)])
+        Organisation.objects.filter(pk=proposal.lead_id).update(legal_name=f"{HOSTILE[(index + 1) % len(HOSTILE)]} ETS")
+    Organisation.objects.filter(pk=decided.commitments[0].funder_id).update(legal_name="=1+1")
+    return decided
+
+
+def test_csv_neutralises_text_that_would_start_a_formula(client, officer, hostile):
+    client.force_login(officer)
+    content = b"".join(export(client, hostile.call, "csv").streaming_content).decode("utf-8-sig")
+    lines = list(csv.reader(io.StringIO(content)))
+    header, data = lines[0], lines[1:-1]
+
+    assert "'=1+1 share (EUR)" in header
+    titles = {line[2] for line in data}
+    assert titles == {"'" + text for text in HOSTILE}
+    assert {line[3] for line in data} == {f"'{text} ETS" for text in HOSTILE}
+    for line in lines:
+        assert not any(cell.startswith(DANGEROUS_STARTS) for cell in line), line
+    # The figures are still plain decimals, and still add up.
+    granted_col = header.index("Amount granted (EUR)")
+    assert money(lines[-1][granted_col]) == Decimal("235000.00")
+    assert all(re.fullmatch(r"\d+\.\d\d", line[granted_col]) for line in data if line[granted_col])
+
+
+def test_xlsx_writes_hostile_text_as_strings_never_formulas(client, officer, hostile):
+    client.force_login(officer)
+    content = export(client, hostile.call, "xlsx").content
+
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        sheet_xml = archive.read("xl/worksheets/sheet1.xml").decode()
+    assert not re.search(r"<f[ >]", sheet_xml)
+    sheet = load_workbook(io.BytesIO(content)).active
+    header = [cell.value for cell in sheet[1]]
+    assert "=1+1 share (EUR)" in header
+    assert {cell.data_type for row in sheet.iter_rows() for cell in row if cell.value is not None} == {"s", "n"}
+    titles = [row[2] for row in sheet.iter_rows(min_row=2, max_row=sheet.max_row - 1)]
+    assert {cell.value for cell in titles} == set(HOSTILE)
+    assert all(cell.data_type == "s" and cell.quotePrefix for cell in titles)
+    granted_col = header.index("Amount granted (EUR)") + 1
+    totals = sheet.cell(row=sheet.max_row, column=granted_col)
+    assert (money(totals.value), totals.data_type, totals.number_format) == (Decimal("235000.00"), "n", "#,##0.00")

@@ -4,10 +4,12 @@ CSV layout (UTF-8 with a byte-order mark, so that Excel reads the accents): the 
 after another in one file. Each section is a title row (the title, then its note if any), a
 header row, the data rows, a totals row whose first cell is "Total" (when the section has
 totals), then an empty row. Amounts are written as plain decimals with a dot and two decimals
-(1234.50), percentages likewise; an empty cell is "no figure".
+(1234.50), percentages likewise; an empty cell is "no figure". Text that would start a formula
+gets a leading apostrophe (cosviluppo.lib.spreadsheets).
 
 XLSX: one sheet per section (title in row 1, header in row 2 and frozen, totals row in bold,
-amounts formatted as euros), written in openpyxl's write-only mode so memory stays bounded.
+amounts formatted as euros), written in openpyxl's write-only mode so memory stays bounded. Text
+is always a string cell, never a formula (cosviluppo.lib.spreadsheets).
 
 PDF: WeasyPrint, with bar charts drawn as SVG next to the tables; long lists stop after
 `Section.pdf_row_limit` rows and say so (their totals still cover every row).
@@ -18,7 +20,6 @@ import io
 import logging
 from collections.abc import Callable
 from copy import copy
-from decimal import Decimal
 from typing import BinaryIO
 
 from django.template.loader import render_to_string
@@ -26,6 +27,8 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from cosviluppo.lib.spreadsheets import csv_row, xlsx_text, xlsx_value
 
 from .sections import INT, MONEY, PERCENT, Section, Totals
 from .svg import bar_chart_svg
@@ -37,27 +40,19 @@ PERCENT_FORMAT = "0.00"
 Progress = Callable[[Section], None]
 
 
-def _csv_value(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return f"{value:.2f}"
-    return str(value)
-
-
 def write_csv(sections: list[Section], stream: BinaryIO, done: Progress) -> None:
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="", write_through=True)
     try:
         writer = csv.writer(text)
         for section in sections:
-            writer.writerow([section.title, section.note] if section.note else [section.title])
-            writer.writerow([column.label for column in section.columns])
+            writer.writerow(csv_row([section.title, section.note] if section.note else [section.title]))
+            writer.writerow(csv_row(column.label for column in section.columns))
             totals = Totals(section, _("Total"))
             for row in section.rows():
                 totals.add(row)
-                writer.writerow([_csv_value(value) for value in row])
+                writer.writerow(csv_row(row))
             if section.has_totals:
-                writer.writerow([_csv_value(value) for value in totals.row()])
+                writer.writerow(csv_row(totals.row()))
             writer.writerow([])
             done(section)
         text.flush()
@@ -102,16 +97,16 @@ def write_xlsx(sections: list[Section], stream: BinaryIO, done: Progress) -> Non
             row = []
             for value, style in zip(values, styles, strict=True):
                 if style is None:
-                    row.append(value)
+                    row.append(xlsx_value(sheet, value))
                     continue
                 cell = WriteOnlyCell(sheet, value=value)
                 cell._style = copy(style)
-                row.append(cell)
+                row.append(xlsx_text(cell))
             return row
 
         title = WriteOnlyCell(sheet, value=section.title)
         title.font = Font(bold=True, size=13)
-        sheet.append([title])
+        sheet.append([xlsx_text(title)])
         sheet.append([_header_cell(sheet, column.label, bold) for column in section.columns])
         totals = Totals(section, _("Total"))
         for row in section.rows():
@@ -121,7 +116,7 @@ def write_xlsx(sections: list[Section], stream: BinaryIO, done: Progress) -> Non
             sheet.append(cells(totals.row(), styles=strong))
         if section.note:
             sheet.append([])
-            sheet.append([section.note])
+            sheet.append([xlsx_value(sheet, section.note)])
         for number, spec in enumerate(section.charts if totals.count else []):
             chart = BarChart()
             chart.type = "bar"
@@ -160,7 +155,7 @@ def _header_cell(sheet, label, font):
 
     cell = WriteOnlyCell(sheet, value=label)
     cell.font = font
-    return cell
+    return xlsx_text(cell)
 
 
 def _pdf_value(value, kind: str) -> str:

@@ -22,6 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cosviluppo.lib.emails import absolute_url
+from cosviluppo.lib.spreadsheets import csv_row
 from projects.models import Proposal
 
 from . import CHUNK_SIZE, document_language
@@ -65,11 +66,14 @@ class TransparencyRow:
     protocol_number: str
 
     def csv_values(self) -> list[str]:
-        values = [getattr(self, name) for name in CSV_HEADER]
-        return [
-            money(value) if isinstance(value, Decimal) else iso_date(value) if isinstance(value, date) else value
-            for value in values
-        ]
+        """Money to the cent, ISO dates; names and titles that would start a formula neutralised."""
+        return csv_row((getattr(self, name) for name in CSV_HEADER), figure=_csv_figure)
+
+
+def _csv_figure(value: Decimal | date | None) -> str:
+    if value is None:
+        return ""
+    return money(value) if isinstance(value, Decimal) else iso_date(value)
 
 
 def transparency_grants() -> QuerySet:
