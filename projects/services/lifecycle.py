@@ -45,7 +45,9 @@ def proposal_transition(
         ProposalStatusChange.objects.create(
             proposal=locked, from_status=current, to_status=to, reason=reason, changed_by=by, changed_at=now
         )
-        open_data_changed(call=locked.call_id)
+        if {current, to} & set(Proposal.FUNDED_STATUSES):
+            # A published grant appears, changes status or goes (the open data list funded ones).
+            open_data_changed(call=locked.call_id)
     proposal.status = locked.status
     return locked
 

@@ -20,6 +20,8 @@ from django.utils import timezone
 from django.utils.http import http_date
 from kombu.exceptions import OperationalError as BrokerOperationalError
 
+from associations.services import organisation_update
+from associations.tests.factories import OrganisationFactory
 from funding.services import funding_propose, grant_agreement_record, installment_pay, results_publish
 from funding.tests.factories import approve_all, ranked_call
 from projects.models import Installment
@@ -297,6 +299,17 @@ def test_an_installment_paid_regenerates_the_files(client, officer, django_captu
     grant = parse_360(body(client.get(reverse(URLS[Kind.GIVING360]))))["grants"][0]
     assert grant["amountDisbursed"] == Decimal("12000.00")
     assert b'<transaction-type code="3"/>' in body(client.get(reverse(URLS[Kind.IATI])))
+
+
+def test_correcting_a_recipients_data_regenerates_the_files(client, programme, django_capture_on_commit_callbacks):
+    lead = programme.projects[0].lead
+    with django_capture_on_commit_callbacks(execute=True):
+        organisation_update(organisation=lead, data={"legal_name": "Associazione Rinominata Thiès"}, by=None)
+    assert "Associazione Rinominata Thiès".encode() in body(client.get(reverse(URLS[Kind.IATI])))
+    stranger = OrganisationFactory()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        organisation_update(organisation=stranger, data={"legal_name": "Nessun contributo"}, by=None)
+    assert not [callback for callback in callbacks if isinstance(callback, services._RegenerationAfterCommit)]
 
 
 def test_changes_of_unpublished_calls_enqueue_nothing(officer, django_capture_on_commit_callbacks):
