@@ -229,8 +229,10 @@ def open_data_ensure() -> list[OpenDataFile]:
 
 
 def _enqueue_regeneration() -> None:
-    """After commit: ask the worker for new files. A broker that does not answer must not undo or
-    break what was just committed (the nightly run, or the next change, catches up)."""
+    """After commit: ask the worker for new files. Whatever goes wrong here is logged, not raised:
+    a broker that does not answer, or (without a broker, tasks run in-process) a failed generation,
+    must not turn a committed change into an error page; the nightly run or the next change catches
+    up. (A shared enqueue-on-commit helper may replace this try/except.)"""
     from ..tasks import open_data_regenerate_task
 
     try:
