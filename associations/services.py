@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from cosviluppo.lib.codicefiscale import normalise_codice_fiscale
 from cosviluppo.lib.emails import send_templated_email
 from cosviluppo.lib.exceptions import DomainError, TransitionNotAllowed
+from reports.opendata.services import open_data_organisation_changed
 
 from .models import Invitation, Membership, Organisation, OrganisationStatusChange
 
@@ -212,6 +213,8 @@ def organisation_update(
     if new_statute_name and old_statute and old_statute != new_statute_name:
         storage = organisation.statute.storage
         transaction.on_commit(lambda: _delete_file(storage, old_statute))
+    # Names and seats are published with the grants the organisation leads, funds or partners.
+    open_data_organisation_changed(organisation=locked)
     return locked
 
 

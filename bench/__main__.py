@@ -136,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
         print("Reports:")
         with tempfile.TemporaryDirectory(prefix="cosviluppo-bench-") as workdir:
             results["reports"] = report_bench.measure_reports(marks, url, Path(workdir))
-        print("Open-data downloads (no target; for information):")
+        print("Open data, regenerated and downloaded (no target; for information):")
         results["downloads"] = report_bench.measure_downloads(url)
     results["summary"] = summarise(results)
     results["elapsed_s"] = round(time.perf_counter() - started, 1)

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from cosviluppo.lib.emails import absolute_url, send_templated_email
 from cosviluppo.lib.exceptions import DomainError, TransitionNotAllowed
 from cosviluppo.templatetags.formatting import eur
+from reports.opendata.services import open_data_call_moved
 
 from .models import (
     Call,
@@ -69,6 +70,7 @@ def call_transition(*, call: Call, to: str, by=None, reason: str = "", now: date
         CallStatusChange.objects.create(
             call=locked, from_status=current, to_status=to, reason=reason, changed_by=by, changed_at=now
         )
+        open_data_call_moved(from_status=current, to_status=to)
     call.status = locked.status
     return locked
 

@@ -83,6 +83,7 @@ from projects.models import (
     ReviewScore,
 )
 from projects.services import award_grant, proposal_submit, proposal_submit_checked, proposal_transition
+from reports.opendata.services import open_data_ensure
 
 SEED = 20071115  # the day the first call opened
 DEMO_PASSWORD = "demo-cosviluppo"  # noqa: S105 - published in the README on purpose
@@ -965,6 +966,9 @@ def demo_load(*, force: bool = False, today: date | None = None) -> bool:
         # The rows are rolled back; the attachment files stored meanwhile would stay behind.
         loader.delete_stored_files()
         raise
+    # The open-data downloads serve stored files: have them before the first visitor, even when
+    # the regeneration enqueued on commit went to a broker with no worker yet.
+    open_data_ensure()
     return True
 
 

@@ -96,3 +96,70 @@ class ReportRun(models.Model):
     def download_name(self) -> str:
         """E.g. funding-report-42.xlsx."""
         return f"{self.kind}-report-{self.pk}.{self.format}"
+
+
+# --- Open data: the stored downloads ------------------------------------------------------------
+
+
+class OpenDataFile(models.Model):
+    """One open-data download as it is served: written by the worker when published data change
+    (reports.opendata.services), read by the download views without touching the grants.
+
+    The file and its gzip copy live in private storage under names that carry their hash, so a new
+    version never overwrites the one being served: the row is switched to the new names in a
+    transaction and the old files are deleted after commit.
+    """
+
+    class Kind(models.TextChoices):
+        GIVING360 = "360giving", _("360Giving package (JSON)")
+        IATI = "iati", _("IATI activity file (XML)")
+        TRANSPARENCY = "transparency", _("transparency register (CSV)")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, unique=True)
+    file = models.FileField(_("file"), max_length=200, blank=True)
+    gzip_file = models.FileField(_("gzip copy"), max_length=200, blank=True)
+    size = models.PositiveBigIntegerField(_("size (bytes)"), default=0)
+    gzip_size = models.PositiveBigIntegerField(_("gzip size (bytes)"), default=0)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    records = models.PositiveIntegerField(
+        _("records"), default=0, help_text=_("Grants, activities or rows in the file.")
+    )
+    generated_at = models.DateTimeField(_("generated at"), null=True, blank=True)
+    changed_at = models.DateTimeField(
+        _("content changed at"), null=True, blank=True, help_text=_("Last-Modified: when the bytes last changed.")
+    )
+    source_read_at = models.DateTimeField(
+        _("data read at"),
+        null=True,
+        blank=True,
+        help_text=_("When the generation of the stored file began: an older, slower run never replaces it."),
+    )
+    duration_ms = models.PositiveIntegerField(_("generation time (ms)"), default=0)
+
+    class Meta:
+        verbose_name = _("open-data file")
+        verbose_name_plural = _("open-data files")
+        ordering = ["kind"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["360giving", "iati", "transparency"]), name="open_data_file_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+    @property
+    def etag(self) -> str:
+        """Strong validator of the plain file: its hash, quoted."""
+        return f'"{self.sha256}"'
+
+    @property
+    def gzip_etag(self) -> str:
+        """The gzip copy is another representation, so another strong validator (RFC 9110 8.8.3)."""
+        return f'"{self.sha256}-gzip"'
+
+    def is_stored(self) -> bool:
+        """Whether the file is there to serve (a row may exist before its first generation, and a
+        media volume may have been emptied)."""
+        return bool(self.file.name) and self.file.storage.exists(self.file.name)

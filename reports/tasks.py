@@ -86,3 +86,36 @@ def report_runs_requeue_stale_task() -> list[int]:
     from .services import report_runs_requeue_stale
 
     return report_runs_requeue_stale()
+
+
+# --- Open data: the stored downloads (reports.opendata.services) ----------------------------------
+
+OPEN_DATA_BEAT_SCHEDULE = {
+    # Every night, whatever changed without passing through a service (an edit in the admin, a
+    # fix in the database): the files never lag the data by more than a day.
+    "reports-open-data-nightly": {
+        "task": "reports.open_data_regenerate",
+        "schedule": crontab(minute=15, hour=3),
+    },
+}
+REPORTS_BEAT_SCHEDULE.update(OPEN_DATA_BEAT_SCHEDULE)
+
+
+@shared_task(
+    name="reports.open_data_regenerate",
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=2,
+    retry_backoff_max=120,
+    retry_jitter=False,
+    max_retries=MAX_RETRIES,
+)
+def open_data_regenerate_task(kind: str | None = None, changed_at: str | None = None) -> list[str]:
+    """Generate the open-data files (one kind, or all). With `changed_at` (ISO time of the change
+    that asked for it), a file generated from data read after that moment is left as it is, so a
+    burst of changes costs one generation, and a second run of the same task none."""
+    from datetime import datetime
+
+    from .opendata.services import open_data_regenerate
+
+    since = datetime.fromisoformat(changed_at) if changed_at else None
+    return [row.kind for row in open_data_regenerate(kind=kind, unless_read_after=since)]

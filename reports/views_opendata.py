@@ -1,6 +1,8 @@
 """Public open-data pages and downloads: no sign-in, no personal data."""
 
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpResponse, HttpResponseNotModified
+from django.utils.cache import patch_vary_headers
+from django.utils.http import http_date, parse_etags, parse_http_date_safe
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView
@@ -10,19 +12,19 @@ from cosviluppo.lib.worldmap import world_map
 from projects.selectors import funded_projects_by_country, programme_headline_numbers
 
 from .filters import FundedProjectFilter
+from .models import OpenDataFile
 from .opendata import license_url
-from .opendata.giving360 import giving360_bytes
-from .opendata.iati import iati_bytes
-from .opendata.selectors import PublisherMissing, funded_by_continent, public_funded_projects
-from .opendata.transparency import transparency_csv_bytes, transparency_grants, transparency_rows
+from .opendata.selectors import (
+    PublisherMissing,
+    funded_by_continent,
+    public_funded_projects,
+    stored_open_data_files,
+)
+from .opendata.services import DOCUMENTS, open_data_file_for_download
+from .opendata.transparency import transparency_grants, transparency_rows
 
-
-def _open_data_response(chunks, content_type: str, filename: str) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(chunks, content_type=content_type)
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    # Open data: any web page may read it from a browser.
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
+# Caches may keep a download five minutes, then must ask again (a 304 when nothing changed).
+OPEN_DATA_CACHE_CONTROL = "public, max-age=300, must-revalidate"
 
 
 class OpenDataIndexView(ListView):
@@ -60,7 +62,7 @@ class OpenDataIndexView(ListView):
         query.pop("page", None)
         context.update(filter=self.filterset, query_without_page=query.urlencode(), filtered=bool(query))
         if self.get_template_names() == [self.template_name]:
-            context.update(self._figures(), license_url=license_url())
+            context.update(self._figures(), license_url=license_url(), open_data_files=stored_open_data_files())
         return context
 
     def _figures(self) -> dict:
@@ -86,27 +88,77 @@ class OpenDataIndexView(ListView):
         }
 
 
-class Giving360ExportView(View):
+def _accepts_gzip(request) -> bool:
+    """Whether Accept-Encoding names gzip without refusing it (q=0)."""
+    for part in request.headers.get("Accept-Encoding", "").split(","):
+        coding, _sep, parameters = part.partition(";")
+        if coding.strip().lower() in ("gzip", "x-gzip"):
+            quality = parameters.replace(" ", "").lower().removeprefix("q=")
+            return not (quality and quality.strip("0.") == "")
+    return False
+
+
+def _not_modified(request, stored: OpenDataFile) -> bool:
+    """RFC 9110 13.2.2: If-None-Match decides when present (either representation's tag, as a
+    weak comparison), If-Modified-Since otherwise."""
+    if_none_match = request.headers.get("If-None-Match")
+    if if_none_match is not None:
+        tags = parse_etags(if_none_match)
+        return "*" in tags or stored.etag in tags or stored.gzip_etag in tags
+    since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
+    return since is not None and int(stored.changed_at.timestamp()) <= since
+
+
+def _validators(response, stored: OpenDataFile, *, gzipped: bool) -> None:
+    response["ETag"] = stored.gzip_etag if gzipped else stored.etag
+    response["Last-Modified"] = http_date(stored.changed_at.timestamp())
+    response["Cache-Control"] = OPEN_DATA_CACHE_CONTROL
+    # Open data: any web page may read it from a browser.
+    response["Access-Control-Allow-Origin"] = "*"
+    patch_vary_headers(response, ["Accept-Encoding"])
+
+
+class OpenDataFileView(View):
+    """A stored open-data file (reports.opendata.services): one query, no generation (unless the
+    file does not exist yet), conditional GET, the gzip copy for the clients that take it."""
+
+    kind: str = ""
+
     def get(self, request):
         try:
-            chunks = giving360_bytes()
+            stored = open_data_file_for_download(self.kind)
         except PublisherMissing as error:
             return HttpResponse(error.message, status=503, content_type="text/plain; charset=utf-8")
-        return _open_data_response(chunks, "application/json; charset=utf-8", "360giving.json")
-
-
-class IatiExportView(View):
-    def get(self, request):
+        gzipped = _accepts_gzip(request)
+        if _not_modified(request, stored):
+            response = HttpResponseNotModified()
+            _validators(response, stored, gzipped=gzipped)
+            return response
         try:
-            chunks = iati_bytes()
-        except PublisherMissing as error:
-            return HttpResponse(error.message, status=503, content_type="text/plain; charset=utf-8")
-        return _open_data_response(chunks, "application/xml; charset=utf-8", "iati.xml")
+            handle = (stored.gzip_file if gzipped else stored.file).open("rb")
+        except FileNotFoundError:
+            # Replaced between reading the row and opening the file: the new row is committed.
+            stored = open_data_file_for_download(self.kind)
+            handle = (stored.gzip_file if gzipped else stored.file).open("rb")
+        document = DOCUMENTS[self.kind]
+        response = FileResponse(handle, content_type=document.content_type)
+        if gzipped:
+            response["Content-Encoding"] = "gzip"
+        response["Content-Disposition"] = f'inline; filename="{document.filename}"'
+        _validators(response, stored, gzipped=gzipped)
+        return response
 
 
-class TransparencyCsvView(View):
-    def get(self, request):
-        return _open_data_response(transparency_csv_bytes(), "text/csv; charset=utf-8", "trasparenza.csv")
+class Giving360ExportView(OpenDataFileView):
+    kind = OpenDataFile.Kind.GIVING360
+
+
+class IatiExportView(OpenDataFileView):
+    kind = OpenDataFile.Kind.IATI
+
+
+class TransparencyCsvView(OpenDataFileView):
+    kind = OpenDataFile.Kind.TRANSPARENCY
 
 
 class TransparencyListView(ListView):

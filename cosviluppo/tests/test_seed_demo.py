@@ -46,6 +46,7 @@ from projects.models import (
     Review,
 )
 from projects.services import partner_respond
+from reports.models import OpenDataFile
 
 HISTORICAL = {"COSV-2008": (69, 20), "COSV-2010": (91, 23), "COSV-2011": (85, 23)}
 CUP = re.compile(r"^[A-Z][0-9]{2}[A-Z][0-9]{11}$")
@@ -437,7 +438,11 @@ def test_force_loads_next_to_non_demo_data_and_sends_no_email(settings, django_c
     assert Proposal.objects.funded().count() == 66
     real.refresh_from_db()
     assert not real.is_demo and not real.led_proposals.exists()
-    assert ProposalAttachment.objects.count() == len(media_files()) > 0
+    open_data = {path for path in media_files() if "opendata" in path.parts}
+    assert ProposalAttachment.objects.count() == len(media_files() - open_data) > 0
+    # The open-data downloads are stored, ready to serve: the file and its gzip copy of each.
+    assert OpenDataFile.objects.exclude(file="").count() == 3
+    assert len(open_data) == 6
 
 
 @pytest.mark.django_db

@@ -18,6 +18,7 @@ from cosviluppo.lib.exceptions import DomainError
 from cosviluppo.lib.money import ZERO, quantize_eur
 from projects.models import Award, BudgetLine, Proposal
 from projects.services import commitments_available
+from reports.opendata.services import open_data_changed
 
 from ..models import DecisionRecord
 
@@ -47,7 +48,12 @@ def record_decision(
     details: dict | None = None,
     reason: str = "",
 ) -> DecisionRecord:
-    """Write one line of the call's decision trail, in the caller's transaction."""
+    """Write one line of the call's decision trail, in the caller's transaction.
+
+    Every decision, agreement and payment passes here: once the call's results are published,
+    the open-data files are regenerated after commit.
+    """
+    open_data_changed(call=call)
     return DecisionRecord.objects.create(
         call=call,
         proposal=proposal,

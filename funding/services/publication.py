@@ -14,6 +14,7 @@ from calls.services import call_transition
 from cosviluppo.lib.exceptions import DomainError
 from cosviluppo.lib.money import quantize_eur
 from projects.models import Award, FunderShare, Proposal
+from reports.opendata.services import open_data_changed
 
 from ._common import (
     UNDECIDED_STATUSES,
@@ -95,6 +96,8 @@ def results_publish(*, call: Call, by, now: datetime | None = None) -> Call:
             by=by,
             now=now,
         )
+        # The grants are public from now on: the open-data files are regenerated after commit.
+        open_data_changed()
         for proposal in (
             Proposal.objects.filter(call=published)
             .exclude(status__in=[Status.DRAFT, Status.WITHDRAWN])

@@ -13,6 +13,7 @@ from calls.models import Call, FunderCommitment
 from cosviluppo.lib.exceptions import DomainError, TransitionNotAllowed
 from cosviluppo.lib.money import ZERO, quantize_eur, split_proportionally
 from projects.models import AllocationRecord, Award, FunderShare, Proposal, ProposalStatusChange
+from reports.opendata.services import open_data_changed
 
 
 class CommitmentExceeded(DomainError):
@@ -44,6 +45,9 @@ def proposal_transition(
         ProposalStatusChange.objects.create(
             proposal=locked, from_status=current, to_status=to, reason=reason, changed_by=by, changed_at=now
         )
+        if {current, to} & set(Proposal.FUNDED_STATUSES):
+            # A published grant appears, changes status or goes (the open data list funded ones).
+            open_data_changed(call=locked.call_id)
     proposal.status = locked.status
     return locked
 
@@ -172,6 +176,7 @@ def award_allocate(
             allocated_by=by,
             allocated_at=now,
         )
+        open_data_changed(call=call_id)
     return created
 
 

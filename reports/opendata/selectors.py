@@ -157,6 +157,16 @@ def opendata_last_modified() -> datetime | None:
 # --- The public open-data page -------------------------------------------------------------------
 
 
+def stored_open_data_files() -> dict:
+    """The stored downloads by the name of their kind ("giving360", "iati", "transparency": names a
+    template can look up), for the page to say when each was generated and how big it is; a kind
+    never generated is missing."""
+    from ..models import OpenDataFile
+
+    rows = OpenDataFile.objects.exclude(file="").exclude(generated_at=None)
+    return {OpenDataFile.Kind(row.kind).name.lower(): row for row in rows}
+
+
 def public_funded_projects() -> QuerySet:
     """Funded projects of the calls whose results are published, with their call, lead and award,
     newest edition first: the open-data page's list (filtered by reports.filters)."""

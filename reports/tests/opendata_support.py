@@ -32,9 +32,12 @@ from projects.services.lifecycle import protocol_number_for
 from projects.tests.factories import BudgetLineFactory, ProposalFactory, ProposalPartnerFactory
 
 ROME = ZoneInfo("Europe/Rome")
-# Queries of one download, whatever the number of grants (up to a chunk): the same bound is
-# asserted on the 66 demo projects and on two projects.
-MAX_DOWNLOAD_QUERIES = 8
+# Queries of one generation of a stored file, whatever the number of grants (up to a chunk): the
+# same bound is asserted on the 66 demo projects and on two projects. The generator's own queries
+# (at most 8), the count of records and the switch of the stored row.
+MAX_GENERATION_QUERIES = 16
+# Queries of one download of a stored file: its row.
+MAX_SERVE_QUERIES = 1
 # The transparency page: the count and one page of rows.
 MAX_PAGE_QUERIES = 4
 

@@ -23,7 +23,7 @@ ROME = ZoneInfo("Europe/Rome")
 URL = reverse("reports:opendata")
 # Headline figures (8), projects by country (1), the call editions of the filter form (1), the
 # list's count and page (2), and the call edition a filter names (1).
-MAX_PAGE_QUERIES = 13
+MAX_PAGE_QUERIES = 14  # 13 + the stored open-data files (when each was generated)
 
 # Country of origin and amount granted of the projects of the published call.
 PUBLISHED = [("SN", "48000.00"), ("SN", "33333.33"), ("PE", "40000.55")]
