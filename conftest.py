@@ -31,7 +31,7 @@ def funder_viewer(db):
     return MembershipFactory(organisation=FunderFactory(), role=Membership.Role.VIEWER).user
 
 
-TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXP"
+TEST_TOTP_SECRET = "6PBHALAJKS5NEPNXIMZLCJTRM3AS4QR3"
 
 
 def with_two_factor(user):
