@@ -3,18 +3,23 @@
 import logging
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.crypto import get_random_string
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
 from calls.selectors import calls_open_at
+from cosviluppo.checks import PROCESS_LOCAL_CACHES
 from projects.selectors import programme_headline_numbers
 
 logger = logging.getLogger(__name__)
+
+HEALTH_CHECK_CACHE_KEY = "cosviluppo:healthz"
 
 
 class HomeView(TemplateView):
@@ -67,15 +72,32 @@ def _broker_ok() -> bool | None:
         return False
 
 
+def _cache_ok() -> bool | None:
+    """None when the cache lives inside the process (nothing to reach); else a write read back."""
+    if settings.CACHES["default"]["BACKEND"] in PROCESS_LOCAL_CACHES:
+        return None
+    # A value of this request's own, so that a stale one from an earlier probe cannot pass for it.
+    probe = get_random_string(12)
+    try:
+        cache.set(HEALTH_CHECK_CACHE_KEY, probe, timeout=30)
+        return cache.get(HEALTH_CHECK_CACHE_KEY) == probe
+    except Exception:
+        logger.exception("Health check: cache unreachable")
+        return False
+
+
 @never_cache
 def healthz(request):
-    """200 when the database (and the broker, if configured) answer, 503 otherwise."""
+    """200 when the database (and the broker and the shared cache, if configured) answer, 503
+    otherwise; the body names the part that failed."""
     database = _database_ok()
     broker = _broker_ok()
-    healthy = database and broker is not False
+    shared_cache = _cache_ok()
+    healthy = database and broker is not False and shared_cache is not False
     body = {
         "status": "ok" if healthy else "unavailable",
         "database": "ok" if database else "unreachable",
         "broker": "not configured" if broker is None else ("ok" if broker else "unreachable"),
+        "cache": "local" if shared_cache is None else ("ok" if shared_cache else "unreachable"),
     }
     return JsonResponse(body, status=200 if healthy else 503)

@@ -213,6 +213,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Cache ------------------------------------------------------------------------------
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # A Redis that stops answering costs a request (and /healthz) two seconds, not a hang.
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("socket_connect_timeout", 2)
+    CACHES["default"]["OPTIONS"].setdefault("socket_timeout", 2)
 
 # --- Celery -------------------------------------------------------------------------------
 # Without a broker, tasks run eagerly in the web process, so a first run needs no Redis.
