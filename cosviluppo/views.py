@@ -1,4 +1,4 @@
-"""Site-wide pages: the public home page and the health check."""
+"""Site-wide pages: the public home page, the health check and the error pages."""
 
 import logging
 
@@ -6,10 +6,14 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.http import JsonResponse
-from django.shortcuts import redirect
+from django.http import HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import redirect, render
+from django.template import loader
 from django.urls import reverse
 from django.utils.crypto import get_random_string
+from django.utils.html import escape
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
@@ -101,3 +105,38 @@ def healthz(request):
         "cache": "local" if shared_cache is None else ("ok" if shared_cache else "unreachable"),
     }
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+def _error_page_without_queries(request, template_name: str, status: int, title: str) -> HttpResponse:
+    """An error page that renders whatever is broken: no context processors (one of them reads
+    memberships) and no user (the session lives in the database, which may be what failed), so
+    it runs no query. The language is the request's: LocaleMiddleware has already chosen it."""
+    context = {
+        "request": request,
+        "csrf_token": get_token(request),
+        "PROGRAMME_OWNER_NAME": settings.PROGRAMME_OWNER_NAME,
+    }
+    try:
+        body = loader.render_to_string(template_name, context)
+    except Exception:
+        # Last resort (a template or a static file missing from the manifest): a bare page.
+        logger.exception("Error page %s could not be rendered", template_name)
+        body = f"<!DOCTYPE html><title>{escape(title)}</title><h1>{escape(title)}</h1>"
+    return HttpResponse(body, status=status)
+
+
+def server_error(request):
+    """handler500: the page must appear even when the database is down."""
+    return _error_page_without_queries(request, "500.html", 500, gettext("Something went wrong"))
+
+
+def bad_request(request, exception):
+    """handler400 (a malformed request, a Host the site does not serve): rendered as the 500 page,
+    since such a request may not carry what the context processors expect."""
+    return _error_page_without_queries(request, "400.html", 400, gettext("Bad request"))
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: a form sent with a missing or stale token, explained in plain words.
+    Rendered with the request, so the page carries a fresh token for the next try."""
+    return render(request, "403_csrf.html", status=403)

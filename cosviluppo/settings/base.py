@@ -246,6 +246,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = _env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_FAILURE_VIEW = "cosviluppo.views.csrf_failure"
 # No CDN and no inline code: the portal works offline and under this policy. The two
 # style hashes are the fixed <style> elements Bootstrap Italia's bundle injects (an empty
 # one and video.js's defaults); nothing else inline is allowed.
