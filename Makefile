@@ -91,7 +91,7 @@ run: $(STAMP_RUNTIME)
 		ngo@demo.local "Lombard NGO (partner)" \
 		funder@demo.local "funder (read-only)"
 	@echo "Staff and evaluator accounts (admin, officer, evaluator1, evaluator2) use two-factor login:"
-	@echo "add the TOTP secret JBSWY3DPEHPK3PXP to an authenticator app (DEMO ONLY: never reuse it),"
+	@echo "add the TOTP secret 6PBHALAJKS5NEPNXIMZLCJTRM3AS4QR3 to an authenticator app (DEMO ONLY: never reuse it),"
 	@echo "or print the current code with: $(PY) manage.py totp_code"
 	@echo
 	$(PY) manage.py runserver $(HOST):$(PORT)

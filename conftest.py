@@ -1,12 +1,17 @@
 """Fixtures shared by every app's tests: one user per role."""
 
+from uuid import uuid4
+
+import environ
 import pytest
+import redis
 
 from accounts.models import User
 from accounts.services import user_enrol_totp
 from accounts.tests.factories import UserFactory
 from associations.models import Membership
 from associations.tests.factories import FunderFactory, MembershipFactory, NGOFactory, OrganisationFactory
+from cosviluppo.testing import redis_url
 
 
 @pytest.fixture(autouse=True)
@@ -31,7 +36,7 @@ def funder_viewer(db):
     return MembershipFactory(organisation=FunderFactory(), role=Membership.Role.VIEWER).user
 
 
-TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXP"
+TEST_TOTP_SECRET = "6PBHALAJKS5NEPNXIMZLCJTRM3AS4QR3"
 
 
 def with_two_factor(user):
@@ -58,3 +63,17 @@ def admin_user(db):
 @pytest.fixture
 def outsider(db):
     return UserFactory()
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """The default cache on a real Redis, as in production (CACHE_URL=rediscache://…), under a key
+    prefix of this test's own, so it shares the broker's database without touching its keys."""
+    url = redis_url()
+    prefix = f"test-{uuid4().hex}"
+    settings.CACHES = {"default": {**environ.Env.cache_url_config(url), "KEY_PREFIX": prefix}}
+    yield settings.CACHES["default"]
+    client = redis.Redis.from_url(url)
+    for key in client.scan_iter(f"{prefix}:*"):
+        client.delete(key)
+    client.close()

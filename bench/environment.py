@@ -15,6 +15,7 @@ def configure(database_url: str | None = None) -> str:
     os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production")
     os.environ["ALLOWED_HOSTS"] = "testserver,localhost,127.0.0.1"
     os.environ["SECURE_COOKIES"] = "false"
+    os.environ["SECURE_SSL_REDIRECT"] = "false"
     os.environ["CONN_MAX_AGE"] = "60"
     # The manifest storage needs collectstatic; the page cost of {% static %} is the same.
     os.environ["STATICFILES_STORAGE"] = "django.contrib.staticfiles.storage.StaticFilesStorage"

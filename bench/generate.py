@@ -893,7 +893,7 @@ class Programme:
         from accounts.services import user_enrol_totp
 
         for user in User.objects.filter(municipal_role__in=["officer", "evaluator"]):
-            user_enrol_totp(user=user, secret="JBSWY3DPEHPK3PXP")
+            user_enrol_totp(user=user, secret="6PBHALAJKS5NEPNXIMZLCJTRM3AS4QR3")
 
     def describe(self) -> dict:
         return {

@@ -24,7 +24,7 @@ from reports.tests.factories import ReportRunFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "password-robusta-2026"
-TOTP_SECRET = "JBSWY3DPEHPK3PXP"
+TOTP_SECRET = "6PBHALAJKS5NEPNXIMZLCJTRM3AS4QR3"
 
 
 def person(email: str, **fields) -> User:

@@ -138,7 +138,7 @@ def programme() -> Programme:
             "ufficio.cosviluppo@example.org",
             "Chiara Colombo",
             role=User.MunicipalRole.OFFICER,
-            totp_secret="JBSWY3DPEHPK3PXP",
+            totp_secret="6PBHALAJKS5NEPNXIMZLCJTRM3AS4QR3",
         ),
         evaluators=[
             person(

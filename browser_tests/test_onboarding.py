@@ -24,7 +24,7 @@ from cosviluppo.lib.codicefiscale import entity_codice_fiscale
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-TOTP_SECRET = "JBSWY3DPEHPK3PXP"
+TOTP_SECRET = "6PBHALAJKS5NEPNXIMZLCJTRM3AS4QR3"
 APPLICANT_EMAIL = "awa.ndiaye@example.org"
 APPLICANT_PASSWORD = "una-password-robusta-2026"
 OFFICER_PASSWORD = "password-dell-ufficio-2026"

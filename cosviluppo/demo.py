@@ -88,7 +88,8 @@ from reports.opendata.services import open_data_ensure
 SEED = 20071115  # the day the first call opened
 DEMO_PASSWORD = "demo-cosviluppo"  # noqa: S105 - published in the README on purpose
 # The TOTP secret of every demo staff and evaluator account: demo only, printed by `make run`.
-DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXP"
+# 160 bits (32 base32 characters), as RFC 4226 recommends: OTP libraries refuse secrets under 128.
+DEMO_TOTP_SECRET = "6PBHALAJKS5NEPNXIMZLCJTRM3AS4QR3"
 ROME = ZoneInfo("Europe/Rome")
 
 FICTIONAL_ASSOCIATION = "Associazione fittizia (dati dimostrativi)."

@@ -26,3 +26,7 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# 403 and 404 use Django's handlers, which render 403.html and 404.html (templates/) with the request.
+handler400 = "cosviluppo.views.bad_request"
+handler500 = "cosviluppo.views.server_error"

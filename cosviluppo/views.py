@@ -1,20 +1,29 @@
-"""Site-wide pages: the public home page and the health check."""
+"""Site-wide pages: the public home page, the health check and the error pages."""
 
 import logging
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.http import JsonResponse
-from django.shortcuts import redirect
+from django.http import HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import redirect, render
+from django.template import loader
 from django.urls import reverse
+from django.utils.crypto import get_random_string
+from django.utils.html import escape
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
 from calls.selectors import calls_open_at
+from cosviluppo.checks import PROCESS_LOCAL_CACHES
 from projects.selectors import programme_headline_numbers
 
 logger = logging.getLogger(__name__)
+
+HEALTH_CHECK_CACHE_KEY = "cosviluppo:healthz"
 
 
 class HomeView(TemplateView):
@@ -67,15 +76,67 @@ def _broker_ok() -> bool | None:
         return False
 
 
+def _cache_ok() -> bool | None:
+    """None when the cache lives inside the process (nothing to reach); else a write read back."""
+    if settings.CACHES["default"]["BACKEND"] in PROCESS_LOCAL_CACHES:
+        return None
+    # A value of this request's own, so that a stale one from an earlier probe cannot pass for it.
+    probe = get_random_string(12)
+    try:
+        cache.set(HEALTH_CHECK_CACHE_KEY, probe, timeout=30)
+        return cache.get(HEALTH_CHECK_CACHE_KEY) == probe
+    except Exception:
+        logger.exception("Health check: cache unreachable")
+        return False
+
+
 @never_cache
 def healthz(request):
-    """200 when the database (and the broker, if configured) answer, 503 otherwise."""
+    """200 when the database (and the broker and the shared cache, if configured) answer, 503
+    otherwise; the body names the part that failed."""
     database = _database_ok()
     broker = _broker_ok()
-    healthy = database and broker is not False
+    shared_cache = _cache_ok()
+    healthy = database and broker is not False and shared_cache is not False
     body = {
         "status": "ok" if healthy else "unavailable",
         "database": "ok" if database else "unreachable",
         "broker": "not configured" if broker is None else ("ok" if broker else "unreachable"),
+        "cache": "local" if shared_cache is None else ("ok" if shared_cache else "unreachable"),
     }
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+def _error_page_without_queries(request, template_name: str, status: int, title: str) -> HttpResponse:
+    """An error page that renders whatever is broken: no context processors (one of them reads
+    memberships) and no user (the session lives in the database, which may be what failed), so
+    it runs no query. The language is the request's: LocaleMiddleware has already chosen it."""
+    context = {
+        "request": request,
+        "csrf_token": get_token(request),
+        "PROGRAMME_OWNER_NAME": settings.PROGRAMME_OWNER_NAME,
+    }
+    try:
+        body = loader.render_to_string(template_name, context)
+    except Exception:
+        # Last resort (a template or a static file missing from the manifest): a bare page.
+        logger.exception("Error page %s could not be rendered", template_name)
+        body = f"<!DOCTYPE html><title>{escape(title)}</title><h1>{escape(title)}</h1>"
+    return HttpResponse(body, status=status)
+
+
+def server_error(request):
+    """handler500: the page must appear even when the database is down."""
+    return _error_page_without_queries(request, "500.html", 500, gettext("Something went wrong"))
+
+
+def bad_request(request, exception):
+    """handler400 (a malformed request, a Host the site does not serve): rendered as the 500 page,
+    since such a request may not carry what the context processors expect."""
+    return _error_page_without_queries(request, "400.html", 400, gettext("Bad request"))
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: a form sent with a missing or stale token, explained in plain words.
+    Rendered with the request, so the page carries a fresh token for the next try."""
+    return render(request, "403_csrf.html", status=403)

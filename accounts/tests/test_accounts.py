@@ -13,7 +13,7 @@ from accounts.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
-SECRET = "JBSWY3DPEHPK3PXP"
+SECRET = "6PBHALAJKS5NEPNXIMZLCJTRM3AS4QR3"
 PASSWORD = "una-password-robusta-2026"
 
 

@@ -18,6 +18,8 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+# The suite runs with DEBUG=false (as CI does) but over plain HTTP: no redirect to HTTPS.
+SECURE_SSL_REDIRECT = False
 # Tests run tasks in-process, except the worker integration test, which
 # talks to the broker named by CELERY_BROKER_URL on purpose.
 CELERY_TASK_ALWAYS_EAGER = True

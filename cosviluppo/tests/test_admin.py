@@ -36,6 +36,7 @@ from calls.tests.factories import (
     RequiredAttachmentFactory,
     make_publishable_call,
 )
+from conftest import TEST_TOTP_SECRET
 from projects.models import Proposal
 from projects.services import award_grant, proposal_submit, proposal_transition
 from projects.tests.factories import (
@@ -580,12 +581,12 @@ def test_staff_log_in_to_the_admin_by_email_and_second_factor(client):
 
     staff = UserFactory(email="ufficio.cooperazione@example.org", is_staff=True)
     EmailAddress.objects.create(user=staff, email=staff.email, verified=True, primary=True)
-    user_enrol_totp(user=staff, secret="JBSWY3DPEHPK3PXP")
+    user_enrol_totp(user=staff, secret=TEST_TOTP_SECRET)
 
     response = client.get(reverse("admin:index"), follow=True)
     assert response.redirect_chain[-1][0].startswith(reverse("account_login"))
     client.post(reverse("account_login"), {"login": "Ufficio.Cooperazione@example.org", "password": "pw-cosviluppo"})
-    code = format_hotp_value(hotp_value("JBSWY3DPEHPK3PXP", next(iter(yield_hotp_counters_from_time()))))
+    code = format_hotp_value(hotp_value(TEST_TOTP_SECRET, next(iter(yield_hotp_counters_from_time()))))
     response = client.post(reverse("mfa_authenticate"), {"code": code})
 
     assert response.status_code == 302

@@ -11,6 +11,7 @@ from cosviluppo.testing import skip_unless_available
 
 # Nothing listens on port 1: the connection is refused at once.
 UNREACHABLE_BROKER = "redis://127.0.0.1:1/0"
+UNREACHABLE_CACHE = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
 
 
 @pytest.fixture
@@ -43,7 +44,7 @@ def test_healthy_without_broker(client, broker):
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
-    assert response.json() == {"status": "ok", "database": "ok", "broker": "not configured"}
+    assert response.json() == {"status": "ok", "database": "ok", "broker": "not configured", "cache": "local"}
 
 
 @pytest.mark.django_db
@@ -63,7 +64,12 @@ def test_unavailable_when_the_database_is_unreachable(client, broker, monkeypatc
     response = client.get("/healthz")
 
     assert response.status_code == 503
-    assert response.json() == {"status": "unavailable", "database": "unreachable", "broker": "not configured"}
+    assert response.json() == {
+        "status": "unavailable",
+        "database": "unreachable",
+        "broker": "not configured",
+        "cache": "local",
+    }
 
 
 @pytest.mark.django_db
@@ -73,7 +79,7 @@ def test_unavailable_when_the_configured_broker_is_unreachable(client, broker):
     response = client.get("/healthz")
 
     assert response.status_code == 503
-    assert response.json() == {"status": "unavailable", "database": "ok", "broker": "unreachable"}
+    assert response.json() == {"status": "unavailable", "database": "ok", "broker": "unreachable", "cache": "local"}
 
 
 @pytest.mark.django_db
@@ -87,4 +93,49 @@ def test_healthy_with_the_real_broker(client, broker):
     response = client.get("/healthz")
 
     assert response.status_code == 200, response.content
-    assert response.json() == {"status": "ok", "database": "ok", "broker": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "broker": "ok", "cache": "local"}
+
+
+@pytest.mark.django_db
+def test_unavailable_when_the_shared_cache_is_unreachable(client, broker, settings):
+    """The login rate limits live in the cache: a node without it must leave the pool."""
+    broker("")
+    settings.CACHES = {"default": UNREACHABLE_CACHE}
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert response.json() == {
+        "status": "unavailable",
+        "database": "ok",
+        "broker": "not configured",
+        "cache": "unreachable",
+    }
+
+
+@pytest.mark.django_db
+def test_each_part_down_is_named(client, broker, settings, monkeypatch):
+    broker(UNREACHABLE_BROKER)
+    settings.CACHES = {"default": UNREACHABLE_CACHE}
+    monkeypatch.setattr(views, "connection", UnreachableDatabase())
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert response.json() == {
+        "status": "unavailable",
+        "database": "unreachable",
+        "broker": "unreachable",
+        "cache": "unreachable",
+    }
+
+
+@pytest.mark.redis
+@pytest.mark.django_db
+def test_healthy_with_a_real_redis_cache(client, broker, redis_cache):
+    broker("")
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 200, response.content
+    assert response.json() == {"status": "ok", "database": "ok", "broker": "not configured", "cache": "ok"}

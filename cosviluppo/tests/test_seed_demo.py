@@ -8,6 +8,7 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
 from django.apps import apps
 from django.conf import settings as django_settings
 from django.core import mail
@@ -15,6 +16,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import Count, Sum
 from django.test import override_settings
+from django.urls import reverse
 from django.utils import timezone, translation
 from pypdf import PdfReader
 
@@ -216,6 +218,14 @@ class TestLoadedDemo:
     def test_demo_accounts_can_log_in(self, client, email):
         assert client.login(email=email, password=demo.DEMO_PASSWORD)
         assert User.objects.get(email=email).is_demo
+
+    def test_demo_staff_log_in_with_a_code_from_the_published_secret(self, client):
+        client.post(reverse("account_login"), {"login": "officer@demo.local", "password": demo.DEMO_PASSWORD})
+        code = format_hotp_value(hotp_value(demo.DEMO_TOTP_SECRET, next(iter(yield_hotp_counters_from_time()))))
+        response = client.post(reverse("mfa_authenticate"), {"code": code})
+
+        assert response.status_code == 302
+        assert client.session["_auth_user_id"] == str(User.objects.get(email="officer@demo.local").pk)
 
     def test_demo_accounts_have_their_roles(self):
         assert User.objects.get(email="admin@demo.local").is_superuser

@@ -8,7 +8,7 @@ from accounts.services import user_enrol_totp
 from accounts.tests.factories import UserFactory
 from evaluation.tests.factories import closed_call, submitted_proposal
 
-TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXP"
+TEST_TOTP_SECRET = "6PBHALAJKS5NEPNXIMZLCJTRM3AS4QR3"
 
 
 @pytest.fixture(autouse=True)
