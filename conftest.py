@@ -20,22 +20,6 @@ def _private_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-@pytest.fixture
-def applicant(db):
-    membership = MembershipFactory(organisation=OrganisationFactory(), role=Membership.Role.LEGAL_REPRESENTATIVE)
-    return membership.user
-
-
-@pytest.fixture
-def ngo_member(db):
-    return MembershipFactory(organisation=NGOFactory(), role=Membership.Role.EDITOR).user
-
-
-@pytest.fixture
-def funder_viewer(db):
-    return MembershipFactory(organisation=FunderFactory(), role=Membership.Role.VIEWER).user
-
-
 TEST_TOTP_SECRET = "6PBHALAJKS5NEPNXIMZLCJTRM3AS4QR3"
 
 
@@ -45,19 +29,48 @@ def with_two_factor(user):
     return user
 
 
+# One maker per role: the fixtures below call them, and so does the permission matrix, which
+# builds its users once per module instead of once per test.
+ROLE_MAKERS = {
+    "applicant": lambda: MembershipFactory(
+        organisation=OrganisationFactory(), role=Membership.Role.LEGAL_REPRESENTATIVE
+    ).user,
+    "ngo_member": lambda: MembershipFactory(organisation=NGOFactory(), role=Membership.Role.EDITOR).user,
+    "funder_viewer": lambda: MembershipFactory(organisation=FunderFactory(), role=Membership.Role.VIEWER).user,
+    "officer": lambda: with_two_factor(UserFactory(municipal_role=User.MunicipalRole.OFFICER)),
+    "evaluator": lambda: with_two_factor(UserFactory(municipal_role=User.MunicipalRole.EVALUATOR)),
+    "admin_user": lambda: with_two_factor(UserFactory(is_staff=True, is_superuser=True)),
+}
+
+
+@pytest.fixture
+def applicant(db):
+    return ROLE_MAKERS["applicant"]()
+
+
+@pytest.fixture
+def ngo_member(db):
+    return ROLE_MAKERS["ngo_member"]()
+
+
+@pytest.fixture
+def funder_viewer(db):
+    return ROLE_MAKERS["funder_viewer"]()
+
+
 @pytest.fixture
 def officer(db):
-    return with_two_factor(UserFactory(municipal_role=User.MunicipalRole.OFFICER))
+    return ROLE_MAKERS["officer"]()
 
 
 @pytest.fixture
 def evaluator(db):
-    return with_two_factor(UserFactory(municipal_role=User.MunicipalRole.EVALUATOR))
+    return ROLE_MAKERS["evaluator"]()
 
 
 @pytest.fixture
 def admin_user(db):
-    return with_two_factor(UserFactory(is_staff=True, is_superuser=True))
+    return ROLE_MAKERS["admin_user"]()
 
 
 @pytest.fixture
