@@ -32,9 +32,9 @@ def with_two_factor(user):
 # One maker per role: the fixtures below call them, and so does the permission matrix, which
 # builds its users once per module instead of once per test.
 ROLE_MAKERS = {
-    "applicant": lambda: MembershipFactory(
-        organisation=OrganisationFactory(), role=Membership.Role.LEGAL_REPRESENTATIVE
-    ).user,
+    "applicant": lambda: (
+        MembershipFactory(organisation=OrganisationFactory(), role=Membership.Role.LEGAL_REPRESENTATIVE).user
+    ),
     "ngo_member": lambda: MembershipFactory(organisation=NGOFactory(), role=Membership.Role.EDITOR).user,
     "funder_viewer": lambda: MembershipFactory(organisation=FunderFactory(), role=Membership.Role.VIEWER).user,
     "officer": lambda: with_two_factor(UserFactory(municipal_role=User.MunicipalRole.OFFICER)),
