@@ -14,3 +14,20 @@ def skip_unless_available(reason: str) -> None:
     if in_ci():
         pytest.fail(f"{reason} (CI=true: this test must run)")
     pytest.skip(reason)
+
+
+# A broker address where nothing listens: a publish there fails as when Redis is down.
+CLOSED_BROKER_URL = "redis://127.0.0.1:1/0"
+
+
+def send_tasks_to(monkeypatch, url: str) -> None:
+    """Publish tasks to the broker at `url` instead of running them eagerly, for one test.
+
+    The app keeps a pool of connections to the broker it first talked to: it is set aside too
+    (monkeypatch puts everything back after the test)."""
+    from cosviluppo.celery import app
+
+    monkeypatch.setitem(app.conf, "task_always_eager", False)
+    monkeypatch.setitem(app.conf, "broker_url", url)
+    monkeypatch.setattr(app, "_pool", None)
+    monkeypatch.setattr(app.amqp, "_producer_pool", None)
