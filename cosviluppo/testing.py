@@ -28,6 +28,8 @@ def send_tasks_to(monkeypatch, url: str) -> None:
     from cosviluppo.celery import app
 
     monkeypatch.setitem(app.conf, "task_always_eager", False)
+    # Celery reads CELERY_BROKER_URL from the environment before its configuration.
+    monkeypatch.setenv("CELERY_BROKER_URL", url)
     monkeypatch.setitem(app.conf, "broker_url", url)
     monkeypatch.setattr(app, "_pool", None)
     monkeypatch.setattr(app.amqp, "_producer_pool", None)

@@ -7,6 +7,7 @@ every minute, run here every half second with a lease of a few seconds, sees the
 and sends the run again; a worker produces it.
 """
 
+import json
 import os
 import signal
 import subprocess
@@ -113,6 +114,12 @@ def workers(django_db_setup, tmp_path, monkeypatch, settings):
         started.kill_all()
         with redis.Redis.from_url(os.environ["CELERY_BROKER_URL"]) as client:
             client.delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
+            # The killed worker's message stays "unacknowledged" in Redis, to come back after the
+            # visibility timeout to a queue nobody reads: drop it.
+            for tag, entry in client.hgetall("unacked").items():
+                if json.loads(entry)[-1] == queue:
+                    client.hdel("unacked", tag)
+                    client.zrem("unacked_index", tag)
 
 
 def wait_for(condition, what: str, workers: Workers, seconds: float = WAIT_SECONDS):
