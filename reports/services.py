@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -146,11 +146,13 @@ def _heartbeat(run: ReportRun) -> Iterator[None]:
     def beat() -> None:
         try:
             while not stop.wait(settings.REPORT_RUN_HEARTBEAT_SECONDS):
-                ReportRun.objects.filter(pk=run.pk, status=ReportRun.Status.RUNNING, started_at=run.started_at).update(
-                    heartbeat_at=timezone.now()
-                )
-        except Exception:
-            logger.exception("Report run %s: heartbeat failed", run.pk)
+                try:
+                    ReportRun.objects.filter(
+                        pk=run.pk, status=ReportRun.Status.RUNNING, started_at=run.started_at
+                    ).update(heartbeat_at=timezone.now())
+                except DatabaseError:
+                    # A missed beat is not fatal (the lease is several beats long): try at the next.
+                    logger.warning("Report run %s: heartbeat not recorded", run.pk, exc_info=True)
         finally:
             connection.close()  # the thread's own connection
 

@@ -164,3 +164,21 @@ def test_asking_for_a_report_with_the_broker_down_queues_it_with_a_note(
     assert run.enqueue_failed_at is None
     page = client.get(response["Location"]).content.decode()
     assert "not answering" not in page and "Done: the report is ready." in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_heartbeat_goes_on_while_a_long_section_reports_no_progress(settings):
+    """A thread beside the writer refreshes the heartbeat, so a slow query is not taken for a
+    dead worker."""
+    settings.REPORT_RUN_HEARTBEAT_SECONDS = 0.05
+    run = ReportRun.objects.create(kind="funding", format="csv", language="en")
+
+    def slow_section(kind, fmt, parameters, stream, *, progress=None):
+        time.sleep(0.6)
+        stream.write(b"x")
+
+    with mock.patch("reports.services.write_report", side_effect=slow_section):
+        run = report_run_execute(run_id=run.pk)
+
+    assert run.status == ReportRun.Status.DONE
+    assert run.heartbeat_at - run.started_at >= timedelta(seconds=0.3)
