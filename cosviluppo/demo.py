@@ -857,35 +857,35 @@ def demo_pdf(lines: list[str]) -> bytes:
 
 
 class _HeldBackEmail:
-    """Stands in for cosviluppo.tasks.send_email_task while the demo loads: counts, sends nothing."""
+    """Stands in for outbox.services.outbox_email_queue while the demo loads: counts, queues nothing."""
 
     def __init__(self):
         self.count = 0
 
-    def delay(self, *args, **kwargs) -> None:
+    def __call__(self, **kwargs) -> None:
         self.count += 1
 
 
 @contextmanager
 def _emails_held_back() -> Iterator[_HeldBackEmail]:
-    """No e-mail leaves during the load, and no e-mail task is queued.
+    """No e-mail is written to the outbox during the load, so none ever leaves.
 
     The evaluation and submission services write to the applicants, partners, evaluators
     and officers as they go; replaying a past history must not. Every e-mail of the portal
-    is queued through cosviluppo.tasks.send_email_task, looked up when the e-mail is
-    prepared (cosviluppo.lib.emails, accounts.adapter), so swapping it for the time of the
-    load silences them all, including those enqueued to run on commit. seed_demo runs in
-    its own process, so no other request sees the swap.
+    is queued through outbox.services.outbox_email_queue, looked up on its module when the
+    e-mail is prepared (cosviluppo.lib.emails, accounts.adapter), so swapping it for the time
+    of the load silences them all. seed_demo runs in its own process, so no other request
+    sees the swap.
     """
-    from cosviluppo import tasks
+    from outbox import services
 
-    original = tasks.send_email_task
+    original = services.outbox_email_queue
     held_back = _HeldBackEmail()
-    tasks.send_email_task = held_back
+    services.outbox_email_queue = held_back
     try:
         yield held_back
     finally:
-        tasks.send_email_task = original
+        services.outbox_email_queue = original
 
 
 class _Names:

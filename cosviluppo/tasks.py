@@ -13,6 +13,9 @@ from django.core.mail import EmailMultiAlternatives
 def send_email_task(subject: str, body: str, to: list[str], html: str = "") -> int:
     """Send one e-mail already rendered in the recipient's language.
 
+    The portal now writes e-mails to the outbox (outbox.services); this task stays so that
+    messages queued by the previous release are still delivered after an upgrade.
+
     The message travels as text rather than as ids because it must say exactly what
     the user was told at the moment of the event, even if the rows change later.
     """

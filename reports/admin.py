@@ -17,7 +17,19 @@ class ReportRunAdmin(admin.ModelAdmin):
         (None, {"fields": ("kind", "format", "language", "parameters", "requested_by", "funder", "scheduled_for")}),
         (
             _("Execution"),
-            {"fields": ("status", "progress", "attempts", "created_at", "started_at", "finished_at")},
+            {
+                "fields": (
+                    "status",
+                    "progress",
+                    "attempts",
+                    "restarts",
+                    "created_at",
+                    "started_at",
+                    "heartbeat_at",
+                    "enqueue_failed_at",
+                    "finished_at",
+                )
+            },
         ),
         (_("Result"), {"fields": ("output", "error")}),
     )

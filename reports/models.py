@@ -57,6 +57,21 @@ class ReportRun(models.Model):
     attempts = models.PositiveSmallIntegerField(
         _("attempts"), default=0, help_text=_("How many times the worker started it (retries after transient errors).")
     )
+    restarts = models.PositiveSmallIntegerField(
+        _("restarts"), default=0, help_text=_("How many times it was started again because its worker stopped.")
+    )
+    heartbeat_at = models.DateTimeField(
+        _("last heartbeat"),
+        null=True,
+        blank=True,
+        help_text=_("Refreshed every few seconds by the worker producing it; an old one means the worker stopped."),
+    )
+    enqueue_failed_at = models.DateTimeField(
+        _("task queue unreachable at"),
+        null=True,
+        blank=True,
+        help_text=_("Set when the task queue did not take the run; the sweep sends it again when the queue is back."),
+    )
     scheduled_for = models.DateField(
         _("monthly report of"),
         null=True,
@@ -92,6 +107,17 @@ class ReportRun(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in self.FINISHED
+
+    def is_abandoned(self, *, now, lease) -> bool:
+        """Running, but its worker has given no sign of life for longer than `lease` (killed,
+        lost with its machine): nobody is producing it any more."""
+        last_sign = self.heartbeat_at or self.started_at or self.created_at
+        return self.status == self.Status.RUNNING and last_sign < now - lease
+
+    @property
+    def waits_for_the_task_queue(self) -> bool:
+        """Queued, but the task queue did not take it: it starts when the queue is back."""
+        return self.status == self.Status.QUEUED and self.enqueue_failed_at is not None
 
     def download_name(self) -> str:
         """E.g. funding-report-42.xlsx."""

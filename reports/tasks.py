@@ -27,6 +27,12 @@ REPORTS_BEAT_SCHEDULE = {
         "task": "reports.report_runs_requeue_stale",
         "schedule": 600.0,
     },
+    # Every minute: runs whose worker stopped (heartbeat older than REPORT_RUN_LEASE_SECONDS) and
+    # runs the task queue did not take when they were asked for.
+    "reports-recover-runs": {
+        "task": "reports.report_runs_recover",
+        "schedule": 60.0,
+    },
 }
 
 
@@ -83,6 +89,7 @@ def report_runs_monthly_task() -> list[int]:
 
 @shared_task(name="reports.report_runs_requeue_stale")
 def report_runs_requeue_stale_task() -> list[int]:
+    """Send again the runs queued for more than 15 minutes."""
     from .services import report_runs_requeue_stale
 
     return report_runs_requeue_stale()
@@ -119,3 +126,11 @@ def open_data_regenerate_task(kind: str | None = None, changed_at: str | None = 
 
     since = datetime.fromisoformat(changed_at) if changed_at else None
     return [row.kind for row in open_data_regenerate(kind=kind, unless_read_after=since)]
+
+
+@shared_task(name="reports.report_runs_recover")
+def report_runs_recover_task() -> dict[str, list[int]]:
+    """Restart (or fail) the runs whose worker stopped; send the runs the queue did not take."""
+    from .services import report_runs_recover
+
+    return report_runs_recover()

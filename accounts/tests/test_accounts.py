@@ -10,6 +10,9 @@ from accounts.middleware import SESSION_FLAG
 from accounts.models import User
 from accounts.services import user_enrol_totp, user_has_two_factor
 from accounts.tests.factories import UserFactory
+from cosviluppo.testing import CLOSED_BROKER_URL, send_tasks_to
+from outbox.models import OutboxEmail
+from outbox.services import outbox_deliver_due
 
 pytestmark = pytest.mark.django_db
 
@@ -133,3 +136,21 @@ def test_enrolment_is_idempotent():
     user_enrol_totp(user=user, secret=SECRET)
     user_enrol_totp(user=user, secret=SECRET)
     assert user_has_two_factor(user) and user.authenticator_set.count() == 1
+
+
+def test_password_reset_with_the_broker_down_waits_in_the_outbox(
+    client, monkeypatch, django_capture_on_commit_callbacks
+):
+    """allauth's e-mails go through the outbox too: the page answers, the e-mail leaves later."""
+    user = verified_user()
+    send_tasks_to(monkeypatch, CLOSED_BROKER_URL)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("account_reset_password"), {"email": user.email})
+    assert response.status_code == 302
+    assert mail.outbox == []
+    email = OutboxEmail.objects.get(status=OutboxEmail.Status.QUEUED)
+    assert email.to == [user.email] and "/accounts/password/reset/key/" in email.body
+
+    monkeypatch.undo()  # the broker is back
+    assert outbox_deliver_due() == [email.pk]
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == [user.email]

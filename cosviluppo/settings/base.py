@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "evaluation",
     "funding",
     "reports",
+    "outbox",
 ]
 
 MIDDLEWARE = [
@@ -210,6 +211,10 @@ STORAGES = {
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Cosviluppo <noreply@cosviluppo.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# A mail server that hangs must not hold the outbox's worker (and its row lock) for ever.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+# Outbox: tries before an e-mail is marked failed (1, 2, 4… minutes apart, at most an hour).
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=10)
 
 # --- Cache ------------------------------------------------------------------------------
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
@@ -231,12 +236,28 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A broker that does not answer fails a publish at once (one immediate retry for a stale
+# connection) instead of stalling the request for seconds: what was not sent is sent by the
+# sweeps (outbox, report runs). See cosviluppo/lib/tasks.py.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.1, "interval_max": 0.1}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1}
+# Report runs: a running run whose heartbeat is older than the lease lost its worker; the sweep
+# starts it again up to REPORT_RUN_RESTARTS times, then fails it (reports/services.py).
+REPORT_RUN_HEARTBEAT_SECONDS = env.float("REPORT_RUN_HEARTBEAT_SECONDS", default=10)
+REPORT_RUN_LEASE_SECONDS = env.float("REPORT_RUN_LEASE_SECONDS", default=120)
+REPORT_RUN_RESTARTS = env.int("REPORT_RUN_RESTARTS", default=2)
 # Periodic tasks (run by `celery -A cosviluppo beat`); each app declares its own.
 from calls.tasks import CALLS_BEAT_SCHEDULE  # noqa: E402
 from evaluation.tasks import EVALUATION_BEAT_SCHEDULE  # noqa: E402
+from outbox.tasks import OUTBOX_BEAT_SCHEDULE  # noqa: E402
 from reports.tasks import REPORTS_BEAT_SCHEDULE  # noqa: E402
 
-CELERY_BEAT_SCHEDULE = {**CALLS_BEAT_SCHEDULE, **EVALUATION_BEAT_SCHEDULE, **REPORTS_BEAT_SCHEDULE}
+CELERY_BEAT_SCHEDULE = {
+    **CALLS_BEAT_SCHEDULE,
+    **EVALUATION_BEAT_SCHEDULE,
+    **REPORTS_BEAT_SCHEDULE,
+    **OUTBOX_BEAT_SCHEDULE,
+}
 
 # --- Security ---------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
