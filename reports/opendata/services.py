@@ -229,16 +229,18 @@ def open_data_ensure() -> list[OpenDataFile]:
 
 
 def _enqueue_regeneration() -> None:
-    """After commit: ask the worker for new files. Whatever goes wrong here is logged, not raised:
-    a broker that does not answer, or (without a broker, tasks run in-process) a failed generation,
-    must not turn a committed change into an error page; the nightly run or the next change catches
-    up. (A shared enqueue-on-commit helper may replace this try/except.)"""
+    """After commit: ask the worker for new files. A broker that does not answer is logged by
+    `enqueue` (the nightly run or the next change catches up)."""
+    from cosviluppo.lib.tasks import enqueue
+
     from ..tasks import open_data_regenerate_task
 
     try:
-        open_data_regenerate_task.delay(changed_at=timezone.now().isoformat())
+        enqueue(open_data_regenerate_task, changed_at=timezone.now().isoformat())
     except Exception:
-        logger.exception("Open data: the regeneration could not be enqueued")
+        # Without a broker the generation runs here, after the commit: its failure must not turn
+        # the committed change into an error page.
+        logger.exception("Open data: the regeneration failed")
 
 
 class _RegenerationAfterCommit:

@@ -18,10 +18,10 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import http_date
-from kombu.exceptions import OperationalError as BrokerOperationalError
 
 from associations.services import organisation_update
 from associations.tests.factories import OrganisationFactory
+from cosviluppo.testing import CLOSED_BROKER_URL, send_tasks_to
 from funding.services import funding_propose, grant_agreement_record, installment_pay, results_publish
 from funding.tests.factories import approve_all, ranked_call
 from projects.models import Installment
@@ -326,19 +326,21 @@ def test_many_changes_in_one_transaction_enqueue_one_regeneration(django_capture
     assert len(callbacks) == 1 and isinstance(callbacks[0], services._RegenerationAfterCommit)
 
 
-def test_a_broker_that_does_not_answer_does_not_break_publishing(officer, django_capture_on_commit_callbacks, caplog):
+def test_a_broker_that_does_not_answer_does_not_break_publishing(
+    officer, monkeypatch, django_capture_on_commit_callbacks, caplog
+):
     comune_di_milano()
     ranked = ranked_call([(Decimal("90"), Decimal("20000.00"))])
     funding_propose(call=ranked.call, by=officer)
     approve_all(ranked)
+    send_tasks_to(monkeypatch, CLOSED_BROKER_URL)
     with (
-        mock.patch.object(open_data_regenerate_task, "delay", side_effect=BrokerOperationalError("refused")),
-        caplog.at_level(logging.ERROR, logger="reports.opendata.services"),
+        caplog.at_level(logging.WARNING, logger="cosviluppo.lib.tasks"),
         django_capture_on_commit_callbacks(execute=True),
     ):
         published = results_publish(call=ranked.call, by=officer)
     assert published.status == "results_published"
-    assert "could not be enqueued" in caplog.text
+    assert f"did not take {open_data_regenerate_task.name}" in caplog.text
 
 
 def test_the_task_skips_files_generated_after_the_change(programme):
