@@ -19,7 +19,7 @@ from django_countries import countries
 
 from calls.models import CostCategory, Territory
 from cosviluppo.lib.money import ZERO
-from cosviluppo.lib.uploads import PDF_SIGNATURE, office_document_kind, validate_upload_size
+from cosviluppo.lib.uploads import is_pdf, validate_office_document, validate_pdf, validate_upload_size
 
 from .models import Proposal
 
@@ -554,22 +554,22 @@ class AttachmentForm(forms.Form):
     def clean_file(self):
         file = self.cleaned_data["file"]
         validate_upload_size(file)
-        position = file.tell()
-        file.seek(0)
-        head = file.read(1024) or b""
-        file.seek(position)
-        if PDF_SIGNATURE in head:
+        if is_pdf(file):
+            validate_pdf(file)
             self.kind = "pdf"
-        elif self.accepts_office and (kind := office_document_kind(file)):
-            self.kind = kind
-        elif self.accepts_office:
-            raise forms.ValidationError(
-                _("“%(name)s” is not a PDF, ODT or DOCX document."), code="bad_type", params={"name": file.name}
-            )
-        else:
+            return file
+        if not self.accepts_office:
             raise forms.ValidationError(
                 _("“%(name)s” is not a PDF document. Save or export the file as PDF and upload it again."),
                 code="not_pdf",
                 params={"name": file.name},
             )
+        try:
+            self.kind = validate_office_document(file)
+        except forms.ValidationError as refused:
+            if refused.code != "not_office_document":
+                raise
+            raise forms.ValidationError(
+                _("“%(name)s” is not a PDF, ODT or DOCX document."), code="bad_type", params={"name": file.name}
+            ) from None
         return file
