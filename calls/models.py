@@ -207,6 +207,20 @@ class Call(models.Model):
         return quantize_eur(annotated)
 
 
+# The most entries each part of a call holds, on its edit page and (for the FAQ) when staff
+# publish answers. Far above what a call of the programme has (a few criteria, funders and
+# documents; a few dozen questions), and low enough that a forged form cannot make the server
+# build and render thousands of forms (calls.forms.call_edition_forms): max_num = absolute_max.
+CALL_PART_LIMITS = {
+    "criteria": 20,
+    "commitments": 20,
+    "cost_categories": len(CostCategory.choices),
+    "attachments": 20,
+    "documents": 30,
+    "faq": 200,
+}
+
+
 class EligibleCostCategory(models.Model):
     """A cost category the call accepts, with an optional cap as % of the total cost."""
 

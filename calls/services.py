@@ -23,6 +23,7 @@ from cosviluppo.lib.exceptions import DomainError, TransitionNotAllowed
 from cosviluppo.templatetags.formatting import eur
 
 from .models import (
+    CALL_PART_LIMITS,
     Call,
     CallDocument,
     CallQuestion,
@@ -386,6 +387,14 @@ def call_question_answer(
             CallQuestion.objects.select_for_update(of=("self",)).select_related("call", "asked_by").get(pk=question.pk)
         )
         first_publication = publish and not locked.is_published
+        if first_publication:
+            published = CallQuestion.objects.filter(call_id=locked.call_id, is_published=True).count()
+            if published >= CALL_PART_LIMITS["faq"]:
+                # The call's edit page carries every published answer in one formset, bounded.
+                raise DomainError(
+                    _("This call already publishes %(limit)s questions and answers: merge or unpublish some first.")
+                    % {"limit": CALL_PART_LIMITS["faq"]}
+                )
         locked.question = question_text.strip() or locked.question
         locked.answer = answer
         if answer:

@@ -341,9 +341,6 @@ class RowForm(forms.Form):
 class RowFormSet(BoundedFormSetMixin, BaseFormSet):
     """The rows of a list step. Empty rows are ignored (emptying a row removes it); ticked rows are removed."""
 
-    def holds_something(self, form) -> bool:
-        return form.has_changed() or bool(form["row_id"].value())
-
     def _construct_form(self, i, **kwargs):
         kwargs["empty_permitted"] = True
         return super()._construct_form(i, **kwargs)
