@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from associations.models import Organisation
 from cosviluppo.lib.formsets import BoundedFormSetMixin
+from cosviluppo.lib.idempotency import OneTimeFormMixin
 from cosviluppo.lib.uploads import validate_pdf, validate_upload_size
 
 from .models import (
@@ -421,7 +422,7 @@ class CallCopyForm(forms.Form):
         return code
 
 
-class CallQuestionAskForm(forms.Form):
+class CallQuestionAskForm(OneTimeFormMixin, forms.Form):
     question = forms.CharField(
         label=_("Your question"),
         max_length=2000,

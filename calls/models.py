@@ -14,6 +14,7 @@ from django_countries.fields import CountryField
 
 from cosviluppo.lib.audit import StatusChange
 from cosviluppo.lib.i18n import localised
+from cosviluppo.lib.idempotency import form_token_field
 from cosviluppo.lib.money import quantize_eur
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -397,6 +398,8 @@ class CallQuestion(models.Model):
     )
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     is_published = models.BooleanField(_("published"), default=False)
+    # The token of the form that asked it: the same form posted twice stores one question.
+    form_token = form_token_field()
 
     class Meta:
         verbose_name = _("question about a call")
