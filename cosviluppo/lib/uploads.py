@@ -18,9 +18,10 @@ HTML page with a PDF after it, is refused), and no active content: the names /Ja
   object streams (/ObjStm, PDF 1.5 and later; WeasyPrint and most office suites write them),
   which the raw bytes cannot show. Object streams are inflated within PDF_INFLATE_BUDGET in all,
   and the number of objects is bounded; a file past either bound is refused as too complex.
-A file pypdf cannot read is accepted only when it has no stream at all (then the first pass saw
-every byte of it); a password-protected one is refused, since its objects cannot be checked (and
-the office could not open it either).
+A file without any stream is all object syntax in clear: the first pass then looks for /JS too,
+and pypdf is not needed. A file with streams that pypdf cannot read is refused as damaged; a
+password-protected one too, since its objects cannot be checked (and the office could not open it
+either).
 
 ODT and DOCX (validate_office_document): zip archives. Before anything is inflated, the archive's
 directory is checked: at most OFFICE_MAX_ENTRIES entries (read from the end record, before the
@@ -55,10 +56,20 @@ PDF_MAX_OBJECTS = 100_000
 # Direct objects nested deeper than this are no document's.
 _PDF_MAX_DEPTH = 64
 
-# A name: "/" and the regular characters after it (ISO 32000-1, 7.3.5). Any name holding the
-# escape "#" or starting like one of the active names is decoded and compared.
-_PDF_NAME = re.compile(rb"/([^\x00\t\n\x0c\r /<>\[\]()%{}]*)")
-_PDF_HEX_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+
+def _name_pattern(name: bytes) -> bytes:
+    """A PDF name written with any of its characters as a #xx escape (ISO 32000-1, 7.3.5), and
+    ending there: the next byte is a delimiter, white space or the end."""
+
+    def either(byte: int) -> bytes:
+        escape = b"".join(b"[%s%s]" % (bytes([digit]), bytes([digit]).upper()) for digit in b"%02x" % byte)
+        return b"(?:%s|#%s)" % (re.escape(bytes([byte])), escape)
+
+    return b"/" + b"".join(either(byte) for byte in name) + rb"(?![^\x00\t\n\x0c\r /<>\[\]()%{}])"
+
+
+_PDF_RAW_ACTIVE = re.compile(b"|".join(_name_pattern(name) for name in _PDF_RAW_ACTIVE_NAMES))
+_PDF_RAW_JS = re.compile(_name_pattern(b"JS"))
 
 OFFICE_MAX_ENTRIES = 2_000
 OFFICE_MAX_RATIO = 100
@@ -124,20 +135,8 @@ class _PdfUncheckable(Exception):
         self.code = code
 
 
-def _decode_name(raw: bytes) -> bytes:
-    return _PDF_HEX_ESCAPE.sub(lambda match: bytes([int(match.group(1), 16)]), raw)
-
-
 def _raw_active_name(data: bytes) -> bool:
-    for match in _PDF_NAME.finditer(data):
-        raw = match.group(1)
-        if len(raw) < 6:
-            continue
-        if b"#" in raw:
-            raw = _decode_name(raw)
-        if raw in _PDF_RAW_ACTIVE_NAMES:
-            return True
-    return False
+    return _PDF_RAW_ACTIVE.search(data) is not None
 
 
 def _has_active_entry(value, depth: int = 0) -> bool:
@@ -193,6 +192,10 @@ def pdf_problem(file) -> str | None:
     data = _content(file)
     if _raw_active_name(data):
         return "pdf_active_content"
+    if b"stream" not in data:
+        # No stream: every byte is object syntax in clear, nothing is compressed for pypdf to read,
+        # and nothing binary for a short name to turn up in by chance.
+        return "pdf_active_content" if _PDF_RAW_JS.search(data) else None
     try:
         if _parsed_active_content(data):
             return "pdf_active_content"
@@ -201,9 +204,7 @@ def pdf_problem(file) -> str | None:
     except LimitReachedError:
         return "pdf_too_complex"
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError):
-        # Unreadable to pypdf: fine only when no byte was hidden from the first pass.
-        if b"stream" in data:
-            return "pdf_unreadable"
+        return "pdf_unreadable"
     return None
 
 

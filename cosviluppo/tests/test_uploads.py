@@ -122,6 +122,27 @@ def test_a_pdf_hiding_a_launch_action_in_a_compressed_object_stream_is_refused()
     assert refusal(validate_pdf, data).code == "pdf_active_content"
 
 
+def test_a_script_key_without_its_action_type_is_refused_too():
+    # Without streams: the raw bytes are all there is.
+    assert refusal(validate_pdf, pdf_with_catalog(b"/AA << /WC << /J#53 (x()) >> >>")).code == "pdf_active_content"
+    # With streams: the objects as pypdf reads them.
+    document = pydyf.PDF()
+    document.add_object(pydyf.Stream([b"BT ET"]))
+    document.catalog["AA"] = pydyf.Dictionary({"WC": pydyf.Dictionary({"JS": pydyf.String("x()")})})
+    output = io.BytesIO()
+    document.write(output)
+    assert b"stream" in output.getvalue()
+    assert refusal(validate_pdf, output.getvalue()).code == "pdf_active_content"
+
+
+def test_binary_data_that_happens_to_hold_a_short_name_is_accepted():
+    document = pydyf.PDF()
+    document.add_object(pydyf.Stream([b"\x00\x01/JS(\x02\x03"]))
+    output = io.BytesIO()
+    document.write(output)
+    validate_pdf(upload(output.getvalue()))
+
+
 def test_a_pdf_whose_object_streams_inflate_past_the_budget_is_refused(monkeypatch):
     monkeypatch.setattr("cosviluppo.lib.uploads.PDF_INFLATE_BUDGET", 10)
     data = compressed_pdf({"S": "/GoTo", "D": pydyf.Array([0, "/Fit"])})
