@@ -11,9 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from associations.models import Organisation
+from cosviluppo.lib.formsets import BoundedFormSetMixin
+from cosviluppo.lib.idempotency import OneTimeFormMixin
 from cosviluppo.lib.uploads import validate_pdf, validate_upload_size
 
 from .models import (
+    CALL_PART_LIMITS,
     Call,
     CallDocument,
     CallQuestion,
@@ -178,8 +181,9 @@ class OptionalOrderMixin:
         return self.cleaned_data.get("order") or 0
 
 
-class CallPartFormSet(BaseInlineFormSet):
-    """Each form lays itself out with labels; the delete box joins its layout when deleting is allowed."""
+class CallPartFormSet(BoundedFormSetMixin, BaseInlineFormSet):
+    """Each form lays itself out with labels; the delete box joins its layout when deleting is allowed.
+    At most CALL_PART_LIMITS forms, whatever the post claims (see cosviluppo.lib.formsets)."""
 
     def add_fields(self, form, index):
         super().add_fields(form, index)
@@ -326,16 +330,45 @@ class FaqForm(forms.ModelForm):
         self.helper = _no_form_tag_helper(Layout("question", "answer", "is_published"))
 
 
+# Said when a post claims more entries than CALL_PART_LIMITS allows (only a forged form can).
+TOO_MANY_ENTRIES = {
+    "criteria": _("A call has at most %(num)d evaluation criteria."),
+    "commitments": _("A call has at most %(num)d funder commitments."),
+    "cost_categories": _("A call has at most %(num)d eligible cost categories."),
+    "attachments": _("A call asks for at most %(num)d documents."),
+    "documents": _("A call has at most %(num)d documents."),
+    "faq": _("A call has at most %(num)d questions and answers."),
+}
+
+_PART_MODELS = {
+    "criteria": (EvaluationCriterion, CriterionForm, 2),
+    "commitments": (FunderCommitment, CommitmentForm, 2),
+    "cost_categories": (EligibleCostCategory, CostCategoryForm, 2),
+    "attachments": (RequiredAttachment, RequiredAttachmentForm, 1),
+    "documents": (CallDocument, DocumentForm, 1),
+    "faq": (CallQuestion, FaqForm, 1),
+}
+
+
 def _parts(*, can_delete: bool) -> dict:
-    common = {"formset": CallPartFormSet, "can_delete": can_delete, "can_delete_extra": False}
-    return {
-        "criteria": inlineformset_factory(Call, EvaluationCriterion, form=CriterionForm, extra=2, **common),
-        "commitments": inlineformset_factory(Call, FunderCommitment, form=CommitmentForm, extra=2, **common),
-        "cost_categories": inlineformset_factory(Call, EligibleCostCategory, form=CostCategoryForm, extra=2, **common),
-        "attachments": inlineformset_factory(Call, RequiredAttachment, form=RequiredAttachmentForm, extra=1, **common),
-        "documents": inlineformset_factory(Call, CallDocument, form=DocumentForm, extra=1, **common),
-        "faq": inlineformset_factory(Call, CallQuestion, form=FaqForm, extra=1, **common),
-    }
+    factories = {}
+    for name, (model, form, extra) in _PART_MODELS.items():
+        limit = CALL_PART_LIMITS[name]
+        factory = inlineformset_factory(
+            Call,
+            model,
+            form=form,
+            formset=CallPartFormSet,
+            extra=extra,
+            can_delete=can_delete,
+            can_delete_extra=False,
+            max_num=limit,
+            absolute_max=limit,
+            validate_max=True,
+        )
+        factory.default_error_messages = {"too_many_forms": TOO_MANY_ENTRIES[name]}
+        factories[name] = factory
+    return factories
 
 
 PART_TITLES = {
@@ -389,7 +422,7 @@ class CallCopyForm(forms.Form):
         return code
 
 
-class CallQuestionAskForm(forms.Form):
+class CallQuestionAskForm(OneTimeFormMixin, forms.Form):
     question = forms.CharField(
         label=_("Your question"),
         max_length=2000,

@@ -14,6 +14,7 @@ from django_countries.fields import CountryField
 
 from cosviluppo.lib.audit import StatusChange
 from cosviluppo.lib.i18n import localised
+from cosviluppo.lib.idempotency import form_token_field
 from cosviluppo.lib.money import quantize_eur
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -207,6 +208,20 @@ class Call(models.Model):
         return quantize_eur(annotated)
 
 
+# The most entries each part of a call holds, on its edit page and (for the FAQ) when staff
+# publish answers. Far above what a call of the programme has (a few criteria, funders and
+# documents; a few dozen questions), and low enough that a forged form cannot make the server
+# build and render thousands of forms (calls.forms.call_edition_forms): max_num = absolute_max.
+CALL_PART_LIMITS = {
+    "criteria": 20,
+    "commitments": 20,
+    "cost_categories": len(CostCategory.choices),
+    "attachments": 20,
+    "documents": 30,
+    "faq": 200,
+}
+
+
 class EligibleCostCategory(models.Model):
     """A cost category the call accepts, with an optional cap as % of the total cost."""
 
@@ -383,6 +398,8 @@ class CallQuestion(models.Model):
     )
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     is_published = models.BooleanField(_("published"), default=False)
+    # The token of the form that asked it: the same form posted twice stores one question.
+    form_token = form_token_field()
 
     class Meta:
         verbose_name = _("question about a call")

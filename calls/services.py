@@ -10,6 +10,7 @@ deleted. A draft is fully editable.
 
 from datetime import datetime
 from decimal import Decimal
+from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
@@ -20,10 +21,12 @@ from django.utils.translation import gettext as _
 
 from cosviluppo.lib.emails import absolute_url, send_templated_email
 from cosviluppo.lib.exceptions import DomainError, TransitionNotAllowed
+from cosviluppo.lib.idempotency import save_once
 from cosviluppo.templatetags.formatting import eur
 from reports.opendata.services import open_data_call_moved
 
 from .models import (
+    CALL_PART_LIMITS,
     Call,
     CallDocument,
     CallQuestion,
@@ -361,8 +364,13 @@ def call_record_clock_changes(*, now: datetime | None = None) -> list[Call]:
 # --- Questions and answers -------------------------------------------------------------------
 
 
-def call_question_ask(*, call: Call, question: str, by, now: datetime | None = None) -> CallQuestion:
-    """An applicant's question about a published call, until its deadline; staff answer it later."""
+def call_question_ask(
+    *, call: Call, question: str, by, now: datetime | None = None, form_token: UUID | None = None
+) -> CallQuestion:
+    """An applicant's question about a published call, until its deadline; staff answer it later.
+
+    `form_token` is the token of the form that asked it (cosviluppo.lib.idempotency): the same
+    form posted again returns the question it stored."""
     now = now or timezone.now()
     if call.status != Call.Status.OPEN or now >= call.closes_at:
         raise DomainError(_("Questions can be asked only until the deadline of a published call."))
@@ -371,7 +379,9 @@ def call_question_ask(*, call: Call, question: str, by, now: datetime | None = N
         raise DomainError(_("The question is empty."))
     asked = CallQuestion(call=call, question=text, asked_by=by, asked_at=now)
     asked.full_clean()
-    asked.save()
+    asked, created = save_once(asked, form_token=form_token)
+    if not created and (asked.asked_by_id != by.pk or asked.call_id != call.pk):
+        raise DomainError(_("This form was already used. Reload the page to ask a new question."))
     return asked
 
 
@@ -388,6 +398,14 @@ def call_question_answer(
             CallQuestion.objects.select_for_update(of=("self",)).select_related("call", "asked_by").get(pk=question.pk)
         )
         first_publication = publish and not locked.is_published
+        if first_publication:
+            published = CallQuestion.objects.filter(call_id=locked.call_id, is_published=True).count()
+            if published >= CALL_PART_LIMITS["faq"]:
+                # The call's edit page carries every published answer in one formset, bounded.
+                raise DomainError(
+                    _("This call already publishes %(limit)s questions and answers: merge or unpublish some first.")
+                    % {"limit": CALL_PART_LIMITS["faq"]}
+                )
         locked.question = question_text.strip() or locked.question
         locked.answer = answer
         if answer:

@@ -119,7 +119,12 @@ class CallQuestionAskView(PolicyRequiredMixin, FormView):
 
     def form_valid(self, form):
         try:
-            call_question_ask(call=self.call, question=form.cleaned_data["question"], by=self.request.user)
+            call_question_ask(
+                call=self.call,
+                question=form.cleaned_data["question"],
+                by=self.request.user,
+                form_token=form.cleaned_data["form_token"],
+            )
         except DomainError as error:
             messages.error(self.request, error.message)
             return self.form_invalid(form)

@@ -11,6 +11,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from calls.forms import RomeDateTimeField
+from cosviluppo.lib.idempotency import OneTimeFormMixin
 from projects.steps import STEPS
 
 from .selectors import evaluators, evaluators_for
@@ -277,7 +278,7 @@ class ConsensusForm(forms.Form):
         }
 
 
-class MessageForm(forms.Form):
+class MessageForm(OneTimeFormMixin, forms.Form):
     body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 4}), max_length=10_000)
 
     def __init__(self, *args, **kwargs):

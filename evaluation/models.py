@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cosviluppo.lib.audit import StatusChange
+from cosviluppo.lib.idempotency import form_token_field
 
 
 class AdmissibilityCheck(models.Model):
@@ -160,6 +161,8 @@ class ProposalMessage(models.Model):
     from_staff = models.BooleanField(_("from the programme office"))
     body = models.TextField(_("message"))
     sent_at = models.DateTimeField(_("sent at"), db_index=True)
+    # The token of the form that sent it: the same form posted twice stores one message.
+    form_token = form_token_field()
 
     class Meta:
         verbose_name = _("message")

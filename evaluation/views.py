@@ -593,7 +593,12 @@ class ProposalMessagesView(LoginRequiredMixin, View):
         form = MessageForm(request.POST)
         if form.is_valid():
             try:
-                services.proposal_message_post(proposal=proposal, body=form.cleaned_data["body"], by=request.user)
+                services.proposal_message_post(
+                    proposal=proposal,
+                    body=form.cleaned_data["body"],
+                    by=request.user,
+                    form_token=form.cleaned_data["form_token"],
+                )
             except DomainError as error:
                 messages.error(request, error.message)
             else:

@@ -9,9 +9,11 @@ from django.core.validators import MinValueValidator
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
+from cosviluppo.lib.formsets import BoundedFormSetMixin
 from cosviluppo.templatetags.formatting import eur
 
 from .models import FunderSignOff
+from .services.agreement import MAX_INSTALLMENTS
 
 MONEY_FIELD = {"max_digits": 14, "decimal_places": 2}
 
@@ -168,7 +170,9 @@ class InstallmentPlanForm(forms.Form):
         self.helper = _helper(None, form_tag=False)
 
 
-class BaseInstallmentPlanFormSet(forms.BaseFormSet):
+class BaseInstallmentPlanFormSet(BoundedFormSetMixin, forms.BaseFormSet):
+    default_error_messages = {"too_many_forms": _("An agreement has at most %(num)d installments.")}
+
     def clean(self):
         super().clean()
         if any(self.errors):
@@ -189,7 +193,12 @@ class BaseInstallmentPlanFormSet(forms.BaseFormSet):
 
 
 InstallmentPlanFormSet = formset_factory(
-    InstallmentPlanForm, formset=BaseInstallmentPlanFormSet, extra=2, max_num=8, validate_max=True
+    InstallmentPlanForm,
+    formset=BaseInstallmentPlanFormSet,
+    extra=2,
+    max_num=MAX_INSTALLMENTS,
+    absolute_max=MAX_INSTALLMENTS,
+    validate_max=True,
 )
 
 # The usual plan of the programme's agreements: advance, mid-term, balance.

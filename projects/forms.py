@@ -18,10 +18,11 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from calls.models import CostCategory, Territory
+from cosviluppo.lib.formsets import BoundedFormSetMixin
 from cosviluppo.lib.money import ZERO
-from cosviluppo.lib.uploads import PDF_SIGNATURE, office_document_kind, validate_upload_size
+from cosviluppo.lib.uploads import is_pdf, validate_office_document, validate_pdf, validate_upload_size
 
-from .models import Proposal
+from .models import PROPOSAL_ROW_LIMITS, Proposal
 
 
 def _helper(layout=None) -> FormHelper:
@@ -337,7 +338,7 @@ class RowForm(forms.Form):
         return False
 
 
-class RowFormSet(BaseFormSet):
+class RowFormSet(BoundedFormSetMixin, BaseFormSet):
     """The rows of a list step. Empty rows are ignored (emptying a row removes it); ticked rows are removed."""
 
     def _construct_form(self, i, **kwargs):
@@ -448,12 +449,42 @@ ROW_INITIAL_FIELDS = {
 }
 
 
+# Said when a posted step has more rows than PROPOSAL_ROW_LIMITS allows (only a forged form can).
+TOO_MANY_ROWS = {
+    "activities": _("A proposal has at most %(num)d activities: remove some and save again."),
+    "budget": _("A proposal has at most %(num)d budget lines: remove some and save again."),
+    "indicators": _("A proposal has at most %(num)d indicators: remove some and save again."),
+}
+
+
 def row_formset(step: str, *, rows=(), data=None, categories=None):
-    """The formset of a list step, from saved rows (model objects) or from posted data."""
-    factory = formset_factory(ROW_FORMS[step], formset=RowFormSet, extra=2, can_delete=True, can_delete_extra=False)
+    """The formset of a list step, from saved rows (model objects) or from posted data.
+
+    It never builds more than PROPOSAL_ROW_LIMITS[step] forms, whatever the posted TOTAL_FORMS
+    says (absolute_max), and a post claiming more is invalid with TOO_MANY_ROWS (validate_max):
+    the page shows the message with the rows as typed, and nothing is saved. The two empty rows
+    offered after each save stop at the limit.
+    """
+    limit = PROPOSAL_ROW_LIMITS[step]
+    factory = formset_factory(
+        ROW_FORMS[step],
+        formset=RowFormSet,
+        extra=2,
+        can_delete=True,
+        can_delete_extra=False,
+        max_num=limit,
+        absolute_max=limit,
+        validate_max=True,
+    )
     initial = [{"row_id": row.pk, **{name: getattr(row, name) for name in ROW_INITIAL_FIELDS[step]}} for row in rows]
     form_kwargs = {"categories": categories} if step == "budget" else {}
-    return factory(data=data, initial=initial or None, prefix=step, form_kwargs=form_kwargs)
+    return factory(
+        data=data,
+        initial=initial or None,
+        prefix=step,
+        form_kwargs=form_kwargs,
+        error_messages={"too_many_forms": TOO_MANY_ROWS[step]},
+    )
 
 
 # --- Partners ------------------------------------------------------------------------------------------
@@ -554,22 +585,22 @@ class AttachmentForm(forms.Form):
     def clean_file(self):
         file = self.cleaned_data["file"]
         validate_upload_size(file)
-        position = file.tell()
-        file.seek(0)
-        head = file.read(1024) or b""
-        file.seek(position)
-        if PDF_SIGNATURE in head:
+        if is_pdf(file):
+            validate_pdf(file)
             self.kind = "pdf"
-        elif self.accepts_office and (kind := office_document_kind(file)):
-            self.kind = kind
-        elif self.accepts_office:
-            raise forms.ValidationError(
-                _("“%(name)s” is not a PDF, ODT or DOCX document."), code="bad_type", params={"name": file.name}
-            )
-        else:
+            return file
+        if not self.accepts_office:
             raise forms.ValidationError(
                 _("“%(name)s” is not a PDF document. Save or export the file as PDF and upload it again."),
                 code="not_pdf",
                 params={"name": file.name},
             )
+        try:
+            self.kind = validate_office_document(file)
+        except forms.ValidationError as refused:
+            if refused.code != "not_office_document":
+                raise
+            raise forms.ValidationError(
+                _("“%(name)s” is not a PDF, ODT or DOCX document."), code="bad_type", params={"name": file.name}
+            ) from None
         return file

@@ -286,6 +286,14 @@ class ProposalPartner(models.Model):
         return f"{self.organisation} ({self.get_role_display()})"
 
 
+# The most rows each list step of a proposal holds. Far above what a co-development proposal
+# needs (the programme's have a handful of activities and indicators, and a budget line per cost
+# category and territory), and low enough that a forged form cannot make the server build and
+# render thousands of rows: the step's formset never builds more (projects.forms.row_formset),
+# and proposal_save_step refuses more.
+PROPOSAL_ROW_LIMITS = {"activities": 50, "budget": 100, "indicators": 50}
+
+
 class Activity(models.Model):
     """An activity of the project, carried out in one of the two territories."""
 

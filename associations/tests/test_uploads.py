@@ -47,3 +47,9 @@ def test_a_file_at_the_limit_is_accepted(settings):
 def test_an_empty_file_is_refused():
     with pytest.raises(ValidationError):
         validate_upload_size(upload(b""))
+
+
+def test_a_web_page_with_a_pdf_after_it_is_refused():
+    with pytest.raises(ValidationError) as refused:
+        validate_pdf(upload(b"<html><body>Statuto</body></html>\n" + MINIMAL_PDF))
+    assert refused.value.code == "not_pdf"

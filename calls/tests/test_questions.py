@@ -1,3 +1,4 @@
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -134,3 +135,49 @@ def test_no_questions_after_the_deadline_nor_about_drafts(client, applicant):
     assert response.status_code == 200 and "Questions can be asked only until the deadline" in response.content.decode()
     assert client.get(reverse("calls:question_ask", kwargs={"code": draft.code})).status_code == 404
     assert not CallQuestion.objects.exists()
+
+
+# --- One question per form ------------------------------------------------------------------------
+
+
+def ask_url(call):
+    return reverse("calls:question_ask", kwargs={"code": call.code})
+
+
+def shown_token(client, call) -> str:
+    """The token of the question form on the call's page."""
+    return str(client.get(call.get_absolute_url()).context["question_form"]["form_token"].value())
+
+
+def test_the_same_question_form_posted_twice_stores_one_question(client, applicant, open_call):
+    client.force_login(applicant)
+    posted = {"question": "Si può presentare un solo progetto?", "form_token": shown_token(client, open_call)}
+
+    first = client.post(ask_url(open_call), posted)
+    second = client.post(ask_url(open_call), posted)  # 0.3 s later, or a double click
+
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"]
+    assert CallQuestion.objects.count() == 1
+
+
+def test_two_question_forms_store_two_questions(client, applicant, open_call):
+    client.force_login(applicant)
+    for _ in range(2):
+        posted = {"question": "Si può presentare un solo progetto?", "form_token": shown_token(client, open_call)}
+        assert client.post(ask_url(open_call), posted).status_code == 302
+    assert CallQuestion.objects.count() == 2
+
+
+def test_the_ask_page_shows_a_new_token_each_time(client, applicant, open_call):
+    client.force_login(applicant)
+    tokens = {str(client.get(ask_url(open_call)).context["form"]["form_token"].value()) for _ in range(2)}
+    assert len(tokens) == 2
+
+
+def test_a_question_token_used_by_someone_else_is_refused(applicant, ngo_member, open_call):
+    token = uuid.uuid4()
+    call_question_ask(call=open_call, question="Prima?", by=applicant, form_token=token)
+    with pytest.raises(DomainError):
+        call_question_ask(call=open_call, question="Seconda?", by=ngo_member, form_token=token)
+    assert CallQuestion.objects.count() == 1

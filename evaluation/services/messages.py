@@ -1,6 +1,7 @@
 """The message thread of a proposal between the programme office and the lead's members."""
 
 from datetime import datetime
+from uuid import UUID
 
 from django.db import transaction
 from django.urls import reverse
@@ -9,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from cosviluppo.lib.emails import absolute_url
 from cosviluppo.lib.exceptions import DomainError
+from cosviluppo.lib.idempotency import save_once
 from cosviluppo.lib.permissions import is_staff_officer
 from projects.models import Proposal
 
@@ -18,10 +20,15 @@ from ._common import notify_lead_members, notify_officers
 MAX_MESSAGE_LENGTH = 10_000
 
 
-def proposal_message_post(*, proposal: Proposal, body: str, by, now: datetime | None = None) -> ProposalMessage:
+def proposal_message_post(
+    *, proposal: Proposal, body: str, by, now: datetime | None = None, form_token: UUID | None = None
+) -> ProposalMessage:
     """Add a message to the thread and tell the other side by e-mail: the lead's members when
     the office writes, the programme officers when an applicant writes. Evaluators and anyone
-    else are refused (the view answers 404 before getting here)."""
+    else are refused (the view answers 404 before getting here).
+
+    `form_token` is the token of the form that sent it (cosviluppo.lib.idempotency): the same
+    form posted again returns the message it stored, and nobody is told twice."""
     from ..permissions import can_post_message
 
     now = now or timezone.now()
@@ -34,9 +41,14 @@ def proposal_message_post(*, proposal: Proposal, body: str, by, now: datetime | 
         raise DomainError(_("Only the programme office and the lead association take part in this thread."))
     from_staff = is_staff_officer(by)
     with transaction.atomic():
-        message = ProposalMessage.objects.create(
-            proposal=proposal, author=by, from_staff=from_staff, body=body, sent_at=now
+        message, created = save_once(
+            ProposalMessage(proposal=proposal, author=by, from_staff=from_staff, body=body, sent_at=now),
+            form_token=form_token,
         )
+        if not created:
+            if message.author_id != by.pk or message.proposal_id != proposal.pk:
+                raise DomainError(_("This form was already used. Reload the page to write a new message."))
+            return message
         link = absolute_url(reverse("evaluation:messages", kwargs={"pk": proposal.pk}))
         context = {"message": message, "proposal": proposal, "link": link}
         if from_staff:

@@ -35,6 +35,11 @@ def installment_amounts(total: Decimal, percentages: list[Decimal]) -> list[Deci
     return amounts
 
 
+# The most installments an agreement's plan has: the programme pays in three (advance, mid-term,
+# balance); the plan's formset never builds more forms than this (funding.forms).
+MAX_INSTALLMENTS = 8
+
+
 def grant_agreement_record(
     *,
     proposal: Proposal,
@@ -50,7 +55,7 @@ def grant_agreement_record(
 
     Refused before the results are published (publication is the condition of efficacy of the
     grant, D.Lgs. 33/2013 art. 26), for an invalid or already used CUP, a signature in the future,
-    or percentages that do not add up to 100.
+    more than MAX_INSTALLMENTS installments, or percentages that do not add up to 100.
     """
     now = now or timezone.now()
     cup = (cup or "").strip().upper()
@@ -62,6 +67,8 @@ def grant_agreement_record(
         raise DomainError(_("The agreement cannot be signed in the future."))
     if not plan:
         raise DomainError(_("The agreement needs at least one installment."))
+    if len(plan) > MAX_INSTALLMENTS:
+        raise DomainError(_("An agreement has at most %(num)d installments.") % {"num": MAX_INSTALLMENTS})
     percentages = [Decimal(pct) for _label, pct, _due in plan]
     if any(pct <= 0 for pct in percentages):
         raise DomainError(_("Every installment needs a positive percentage."))

@@ -207,3 +207,31 @@ def test_the_agreement_page_proposes_40_40_20_and_records_the_plan(client, funde
         ("Anticipo", Decimal("16666.66"), date(2026, 2, 15)),
         ("Saldo", Decimal("16666.67"), None),
     ]
+
+
+def test_a_forged_installment_count_is_refused_with_a_message(client, funded, officer):
+    client.force_login(officer)
+    data = {
+        "signed_on": (timezone.localdate() - timedelta(days=1)).isoformat(),
+        "cup": CUP,
+        "start_date": "2026-02-01",
+        "plan-TOTAL_FORMS": "999999",
+        "plan-INITIAL_FORMS": "0",
+        "plan-0-label": "Anticipo",
+        "plan-0-percentage": "100",
+    }
+
+    response = client.post(reverse("funding:agreement", kwargs={"pk": funded.pk}), data)
+
+    assert response.status_code == 200
+    assert "An agreement has at most 8 installments." in response.content.decode()
+    assert response.context["plan"].total_form_count() == 8
+    assert len(response.context["plan"].forms) == 1
+    assert not Installment.objects.exists()
+
+
+def test_the_service_refuses_more_installments_than_the_limit(funded, officer):
+    plan = [("Rata", Decimal("10"), None)] * 10
+    with pytest.raises(DomainError):
+        record(funded, officer, plan=plan)
+    assert not Installment.objects.exists()

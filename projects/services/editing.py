@@ -35,7 +35,15 @@ from calls.models import Call, RequiredAttachment
 from cosviluppo.lib.emails import absolute_url, send_templated_email
 from cosviluppo.lib.exceptions import DomainError
 from cosviluppo.lib.money import ZERO
-from projects.models import Activity, BudgetLine, Indicator, Proposal, ProposalAttachment, ProposalPartner
+from projects.models import (
+    PROPOSAL_ROW_LIMITS,
+    Activity,
+    BudgetLine,
+    Indicator,
+    Proposal,
+    ProposalAttachment,
+    ProposalPartner,
+)
 from projects.permissions import EDITING_ROLES
 
 
@@ -217,6 +225,7 @@ def proposal_save_step(
     conditional UPDATE, so of two saves started from the same version exactly one wins. The
     other raises EditConflict — unless it would not change anything (it saved the same
     content), which is no conflict. Saving unchanged content does not increment the version.
+    A list step holds at most PROPOSAL_ROW_LIMITS rows (DomainError beyond).
     Raises ProposalFrozen once the proposal is no longer a draft, unless a request for
     clarification reopened `step` of the submitted proposal and its deadline has not passed
     (at `now`).
@@ -224,6 +233,11 @@ def proposal_save_step(
     if step not in SAVED_BY_STEP_FORM:
         raise ValueError(f"The step {step!r} is not saved by proposal_save_step.")
     now = now or timezone.now()
+    if step in ROW_STEPS and len(data) > PROPOSAL_ROW_LIMITS[step]:
+        raise DomainError(
+            _("This step holds at most %(limit)s rows: remove some and save again.")
+            % {"limit": PROPOSAL_ROW_LIMITS[step]}
+        )
     if step in FIELD_STEPS:
         data = {name: NULL_AS.get(name, "") if data.get(name) is None else data[name] for name in FIELD_STEPS[step]}
     # Read before the transaction: the transaction then starts with its write, which on SQLite

@@ -182,6 +182,31 @@ def test_a_zip_that_is_no_text_document_is_refused_where_text_documents_are_acce
     assert response.status_code == 200 and "is not a PDF, ODT or DOCX document" in response.content.decode()
 
 
+def test_a_pdf_with_javascript_is_refused_with_its_reason(client, draft, editor, letter):
+    client.force_login(editor)
+    scripted = MINIMAL_PDF.replace(b"<<>>", b"<</OpenAction<</S/JavaScript/JS(app.alert(1))>>>>")
+
+    response = client.post(upload_url(draft), slot_data(letter, upload("lettera.pdf", scripted)))
+
+    assert response.status_code == 200
+    assert "“lettera.pdf” contains JavaScript" in response.content.decode()
+    assert not ProposalAttachment.objects.exists()
+
+
+def test_a_docx_zip_bomb_is_refused_where_text_documents_are_accepted(client, draft, editor, budget_details):
+    client.force_login(editor)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", b"<w:document>" + b" " * (8 * 1024 * 1024) + b"</w:document>")
+
+    response = client.post(upload_url(draft), slot_data(budget_details, upload("dettaglio.docx", buffer.getvalue())))
+
+    assert response.status_code == 200
+    assert "compressed beyond what a real document allows" in response.content.decode()
+    assert not ProposalAttachment.objects.exists()
+
+
 def test_an_optional_document_needs_a_title(client, draft, editor):
     client.force_login(editor)
 

@@ -406,6 +406,9 @@ class ProposalStepView(StepPageMixin, View):
             return self.frozen_response(Proposal.objects.get(pk=self.proposal.pk))
         except EditConflict as conflict:
             return self.render_conflict(step, forms, conflict)
+        except DomainError as error:
+            messages.error(request, error.message)
+            return self.render_step(step, forms)
         # Also when autosave had already stored the same text: the member pressed Save and wants to know.
         messages.success(request, _("“%(step)s” saved.") % {"step": STEP_LABELS[step]})
         following = _neighbours(step, self.editable_steps)[1]
@@ -464,6 +467,8 @@ class ProposalAutosaveView(StepPageMixin, View):
                     "saved_at": timezone.localtime(conflict.current.updated_at),
                 },
             )
+        except DomainError:
+            return render(request, "projects/partials/autosave_status.html", {**context, "state": "invalid"})
         new_rows = []
         if step in ROW_STEPS:
             for form, row_id in zip(forms["formset"].kept_forms(), saved.row_ids, strict=False):
