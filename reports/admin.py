@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import ReportRun
+from .models import OpenDataFile, ReportRun
 
 
 @admin.register(ReportRun)
@@ -41,4 +41,32 @@ class ReportRunAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         # The worker writes the status and the output.
+        return False
+
+
+@admin.register(OpenDataFile)
+class OpenDataFileAdmin(admin.ModelAdmin):
+    """What each open-data download holds now and when it was generated (read-only: the worker
+    writes it, reports.opendata.services)."""
+
+    list_display = ("kind", "size", "gzip_size", "records", "generated_at", "changed_at", "duration_ms")
+    search_fields = ("kind", "sha256")
+    readonly_fields = (
+        "kind",
+        "file",
+        "gzip_file",
+        "size",
+        "gzip_size",
+        "sha256",
+        "records",
+        "generated_at",
+        "changed_at",
+        "source_read_at",
+        "duration_ms",
+    )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

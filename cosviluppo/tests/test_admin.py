@@ -51,6 +51,7 @@ from projects.tests.factories import (
     ReviewFactory,
     ReviewScoreFactory,
 )
+from reports.models import OpenDataFile
 from reports.tests.factories import ReportRunFactory
 
 PROGRAMME_APPS = ("accounts", "associations", "calls", "projects", "reports")
@@ -65,6 +66,7 @@ NOT_ADDABLE = {
     "projects.FunderShare",
     "projects.Award",
     "reports.ReportRun",
+    "reports.OpenDataFile",
 }
 AUDIT_TRAILS = {
     "associations.OrganisationStatusChange",
@@ -141,6 +143,7 @@ BUILDERS = {
     "projects.AllocationRecord": lambda: _award().allocations.get(),
     "projects.Installment": lambda: InstallmentFactory(award=_award()),
     "reports.ReportRun": ReportRunFactory,
+    "reports.OpenDataFile": lambda: OpenDataFile.objects.create(kind=OpenDataFile.Kind.IATI, size=1, records=1),
 }
 
 
