@@ -5,7 +5,7 @@ from django.test import override_settings
 from django.utils import translation
 from playwright.sync_api import expect
 
-from browser_tests.helpers import assert_page_sound, check_page, switch_language, visit
+from browser_tests.helpers import assert_no_horizontal_scroll, assert_page_sound, check_page, switch_language, visit
 from calls.models import Call
 from cosviluppo.demo import demo_load
 from cosviluppo.lib.geography import countries_in
@@ -143,3 +143,26 @@ def test_on_a_phone_the_header_fits_and_the_main_menu_opens_from_its_button(page
     calls.click()
     assert_page_sound(page)
     assert page.url.endswith("/calls/")
+
+
+def test_without_javascript_a_phone_still_shows_the_menu_and_switches_language(browser, live_server):
+    context = browser.new_context(
+        base_url=live_server.url, java_script_enabled=False, locale="it-IT", viewport={"width": 320, "height": 700}
+    )
+    try:
+        page = context.new_page()
+        page.problems = []
+        page.goto("/")
+        # The burger cannot open anything without scripts: the menu is a plain list instead.
+        expect(page.get_by_role("button", name="Apri il menu principale")).to_be_hidden()
+        menu = page.get_by_role("navigation", name="Menu principale", exact=True)
+        expect(menu.get_by_role("link", name="Bandi", exact=True)).to_be_visible()
+        assert_no_horizontal_scroll(page, "home without JavaScript at 320 px")
+        # And the language buttons are in the slim bar.
+        page.get_by_role("button", name="English", exact=True).click()
+        page.wait_for_load_state("load")
+        assert page.locator("html").get_attribute("lang") == "en"
+        menu = page.get_by_role("navigation", name="Main menu", exact=True)
+        expect(menu.get_by_role("link", name="Calls", exact=True)).to_be_visible()
+    finally:
+        context.close()
