@@ -63,7 +63,7 @@ def page(browser, live_server, request, tmp_path):
     """A page in a browser context of its own (no cookies shared between tests), in Italian like
     most visitors. Failed requests, JavaScript errors and Content Security Policy refusals are
     collected on `page.problems`, for helpers.assert_page_sound() to report."""
-    context = browser.new_context(base_url=live_server.url, locale="it-IT", viewport={"width": 1280, "height": 900})
+    context = browser.new_context(base_url=live_server.url, locale="it-IT", viewport={"width": 1366, "height": 900})
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     page.problems = []

@@ -7,6 +7,8 @@ from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
 # axe-core's impact levels that fail a test; "moderate" and "minor" findings are left to review.
 BLOCKING_IMPACTS = {"serious", "critical"}
+# A common phone, and the width WCAG 2.1's Reflow criterion (1.4.10) names: 320 CSS pixels.
+PHONE_WIDTH, NARROWEST_WIDTH = 390, 320
 
 
 def visit(page, path: str):
@@ -56,6 +58,66 @@ def assert_accessible(page, name: str) -> None:
             if len(rule["nodes"]) > 8:
                 lines.append(f"    … and {len(rule['nodes']) - 8} more elements")
         raise AssertionError("\n".join(lines))
+
+
+def check_page(page, name: str) -> None:
+    """The page the browser shows now, at the context's desktop width and on phones: axe-core finds
+    nothing serious (assert_accessible) at the desktop width and at 390 px; the page never scrolls
+    sideways at either width nor at 320 px. The window then gets its width back."""
+    assert_accessible(page, name)
+    assert_no_horizontal_scroll(page, name)
+    desktop = page.viewport_size
+    try:
+        for width in (PHONE_WIDTH, NARROWEST_WIDTH):
+            page.set_viewport_size({"width": width, "height": desktop["height"]})
+            assert_no_horizontal_scroll(page, f"{name} at {width} px")
+            if width == PHONE_WIDTH:
+                assert_accessible(page, f"{name} at {width} px")
+    finally:
+        page.set_viewport_size(desktop)
+
+
+def assert_no_horizontal_scroll(page, name: str = "") -> None:
+    """The page is no wider than the window: nothing makes it scroll sideways (WCAG 2.1 1.4.10,
+    Reflow). A wide table may scroll inside its own focusable wrapper; the page itself may not.
+    On failure, lists the outermost elements that stick out on the right."""
+    fits = "document.documentElement.scrollWidth <= window.innerWidth"
+    try:
+        # Charts follow the new width on the next animation frames (a ResizeObserver).
+        page.wait_for_function(fits, timeout=1_000)
+    except Exception:  # noqa: BLE001 - Playwright's TimeoutError: the message below says what sticks out
+        widths, culprits = page.evaluate(
+            """() => {
+                const width = window.innerWidth;
+                const outside = element => element.getBoundingClientRect().right > width + 1;
+                // Inside a box that scrolls (or clips) and itself fits: not what widens the page.
+                const scrolls = element => {
+                    for (let box = element.parentElement; box && box !== document.body; box = box.parentElement) {
+                        if (getComputedStyle(box).overflowX !== 'visible' && !outside(box)) return true;
+                    }
+                    return false;
+                };
+                const all = [...document.body.querySelectorAll('*')].filter(outside);
+                const outermost = all.filter(element => !outside(element.parentElement) && !scrolls(element));
+                const culprits = (outermost.length ? outermost : all).slice(0, 8).map(element => {
+                    const right = Math.round(element.getBoundingClientRect().right);
+                    return `${element.outerHTML.slice(0, 160)} (right edge at ${right} px)`;
+                });
+                return [[document.documentElement.scrollWidth, width], culprits];
+            }"""
+        )
+        raise AssertionError(
+            f"{name} ({page.url}): the page is {widths[0]} px wide in a window of {widths[1]} px; it sticks out at:\n"
+            + "\n".join(f"    {culprit}" for culprit in culprits)
+        ) from None
+
+
+def switch_language(page, code: str) -> None:
+    """Choose a language in the header's language menu, from the page the visitor is on."""
+    page.locator("#language-menu-button").click()
+    page.locator(f"#language-menu button[name=language][value={code}]").click()
+    assert_page_sound(page)
+    assert page.locator("html").get_attribute("lang") == code
 
 
 def _has_equal_colours(node: dict) -> bool:

@@ -16,7 +16,7 @@ from accounts.services import user_enrol_totp
 from accounts.tests.factories import UserFactory
 from associations.models import Membership
 from associations.tests.factories import FunderFactory, MembershipFactory
-from browser_tests.helpers import assert_accessible, assert_page_sound, current_totp_code, visit
+from browser_tests.helpers import assert_page_sound, check_page, current_totp_code, switch_language, visit
 from funding.tests.test_dashboards import co_funded_call
 from projects.tests.factories import ReviewFactory
 from reports.tests.factories import ReportRunFactory
@@ -78,9 +78,7 @@ def assert_chart_drawn(page, chart_id: str) -> None:
 
 def test_the_funder_and_the_programme_dashboards_draw_their_charts_and_are_accessible(page, people):
     visit(page, "/")
-    page.locator("#language-select").select_option("en")
-    page.locator(".language-switcher button[type=submit]").click()
-    assert_page_sound(page)
+    switch_language(page, "en")
 
     log_in(page, people["member"])
     page.get_by_role("navigation", name="Main menu").get_by_role("link", name="Funder dashboard").click()
@@ -92,7 +90,7 @@ def test_the_funder_and_the_programme_dashboards_draw_their_charts_and_are_acces
         page.get_by_role("table", name="Projects your organisation co-funds: the award and your share")
     ).to_be_visible()
     expect(page.get_by_text("not yet published").first).to_be_visible()
-    assert_accessible(page, "funder dashboard")
+    check_page(page, "funder dashboard")
     page.get_by_role("button", name="Log out").click()
     assert_page_sound(page)
 
@@ -103,4 +101,4 @@ def test_the_funder_and_the_programme_dashboards_draw_their_charts_and_are_acces
     assert_chart_drawn(page, "programme-budget")
     expect(page.get_by_role("table", name="Reviews outstanding per evaluator")).to_be_visible()
     expect(page.get_by_role("link", name="Funding report #", exact=False)).to_be_visible()
-    assert_accessible(page, "programme dashboard")
+    check_page(page, "programme dashboard")

@@ -32,7 +32,7 @@ from accounts.tests.factories import UserFactory
 from associations.models import Membership, Organisation
 from associations.tests.factories import FunderFactory, MembershipFactory, OrganisationFactory
 from browser_tests.conftest import TIMEOUT_MS, _console_problem, _failed_call, _resource_problem
-from browser_tests.helpers import assert_accessible, assert_page_sound, current_totp_code, visit
+from browser_tests.helpers import assert_page_sound, check_page, current_totp_code, switch_language, visit
 from calls.models import Call, FunderCommitment
 from calls.services import call_transition
 from calls.tests.factories import EvaluationCriterionFactory, FunderCommitmentFactory
@@ -162,7 +162,7 @@ def programme() -> Programme:
 @pytest.fixture
 def second_page(browser, live_server, request, tmp_path):
     """Another person's browser, set up like conftest's `page` (its own cookies, problems collected)."""
-    context = browser.new_context(base_url=live_server.url, locale="it-IT", viewport={"width": 1280, "height": 900})
+    context = browser.new_context(base_url=live_server.url, locale="it-IT", viewport={"width": 1366, "height": 900})
     context.set_default_timeout(TIMEOUT_MS)
     other = context.new_page()
     other.problems = []
@@ -183,10 +183,7 @@ def second_page(browser, live_server, request, tmp_path):
 def in_english(page) -> None:
     """Open the home page and switch to English: fields and buttons are then found by their source names."""
     visit(page, "/")
-    page.locator("#language-select").select_option("en")
-    page.locator(".language-switcher button[type=submit]").click()
-    assert_page_sound(page)
-    assert page.locator("html").get_attribute("lang") == "en"
+    switch_language(page, "en")
 
 
 def log_in(page, who: Person) -> None:
@@ -254,11 +251,11 @@ def admit(officer, proposal: Proposal, *, check_accessibility: bool) -> None:
     """From the call's proposals: the proposal, its checklist, every manual item passed, admitted."""
     click(officer, "link", proposal.protocol_number)
     if check_accessibility:
-        assert_accessible(officer, "proposal (staff)")
+        check_page(officer, "proposal (staff)")
     click(officer, "link", "Open the checklist")
     expect(officer.get_by_role("heading", name=f"Admissibility of {proposal.protocol_number}", level=1)).to_be_visible()
     if check_accessibility:
-        assert_accessible(officer, "admissibility checklist")
+        check_page(officer, "admissibility checklist")
     with translation.override("en"):
         manual_items = [str(label) for _key, label in MANUAL_ITEMS]
     for item in manual_items:
@@ -275,20 +272,20 @@ def review(page, evaluator: int, programme: Programme, *, check_accessibility: b
     """An evaluator's turn: from the dashboard, each assigned proposal declared and scored."""
     main_menu(page, "Dashboard")
     if check_accessibility:
-        assert_accessible(page, "evaluator's dashboard")
+        check_page(page, "evaluator's dashboard")
     for index, proposal in enumerate(programme.proposals):
         first = check_accessibility and index == 0
         click(page, "link", f"Declare your interests {proposal.protocol_number}")
         if first:
-            assert_accessible(page, "declaration of interest")
+            check_page(page, "declaration of interest")
         tick(page.get_by_label("I declare that I have no conflict of interest", exact=False))
         click(page, "button", "Confirm the declaration")
         alert_says(page, "Declaration recorded")
         if first:
-            assert_accessible(page, "proposal as the evaluator reads it")
+            check_page(page, "proposal as the evaluator reads it")
         click(page, "link", "Score the proposal")
         if first:
-            assert_accessible(page, "scoring form")
+            check_page(page, "scoring form")
         for (code, name, _italian, maximum), score in zip(CRITERIA, PROPOSALS[index][2][evaluator], strict=True):
             criterion = page.get_by_role("group", name=f"{code}. {name}")
             criterion.get_by_label(f"Score (0 to {maximum})").fill(str(score))
@@ -298,7 +295,7 @@ def review(page, evaluator: int, programme: Programme, *, check_accessibility: b
         if evaluator == 1 and index == 0:
             # The second evaluator now reads the first one's review too.
             expect(page.get_by_text(evaluator_comment(0, 0, "A"))).to_be_visible()
-            assert_accessible(page, "submitted review with the other evaluators'")
+            check_page(page, "submitted review with the other evaluators'")
         page.get_by_role("navigation", name="Breadcrumb").get_by_role("link", name="Dashboard").click()
         assert_page_sound(page)
 
@@ -308,7 +305,7 @@ def record_consensus(officer, index: int, proposal: Proposal, *, check_accessibi
     click(officer, "link", proposal.protocol_number)
     click(officer, "link", "Record the consensus")
     if check_accessibility:
-        assert_accessible(officer, "consensus sheet")
+        check_page(officer, "consensus sheet")
     for position, (code, name, _italian, maximum) in enumerate(CRITERIA):
         criterion = officer.get_by_role("group", name=f"{code}. {name}")
         score = criterion.get_by_label(f"Consensus score (0 to {maximum})")
@@ -338,24 +335,24 @@ def test_a_closed_call_is_evaluated_decided_signed_off_and_published(page, secon
     in_english(officer)
     log_in(officer, programme.officer)
     main_menu(officer, "Funding decisions")
-    assert_accessible(officer, "funding decisions")
+    check_page(officer, "funding decisions")
     click(officer, "link", CODE, exact=True)
-    assert_accessible(officer, "funding decision of a closed call")
+    check_page(officer, "funding decision of a closed call")
     click(officer, "button", "Start the evaluation")
     alert_says(officer, f"The evaluation of {CODE} has started.")
 
     # Admissibility, proposal by proposal, from the call's list.
     main_menu(officer, "Evaluation")
-    assert_accessible(officer, "evaluation: calls")
+    check_page(officer, "evaluation: calls")
     click(officer, "link", f"Proposals {CODE}")
-    assert_accessible(officer, "evaluation: a call's proposals")
+    check_page(officer, "evaluation: a call's proposals")
     for proposal in programme.proposals:
         admit(officer, proposal, check_accessibility=proposal == first)
     assert set(Proposal.objects.filter(call=programme.call).values_list("status", flat=True)) == {"admissible"}
 
     # Two evaluators for each proposal, balanced across the call.
     click(officer, "link", "Assign evaluators")
-    assert_accessible(officer, "balanced assignment")
+    check_page(officer, "balanced assignment")
     for evaluator in programme.evaluators:
         expect(officer.get_by_label(evaluator.user.full_name)).to_be_checked()
     expect(officer.get_by_label("Evaluators per proposal")).to_have_value("2")
@@ -385,13 +382,13 @@ def test_a_closed_call_is_evaluated_decided_signed_off_and_published(page, secon
         expect(rows.nth(position)).to_contain_text(proposal.protocol_number)
         expect(rows.nth(position).get_by_role("cell").first).to_have_text(str(position + 1))
         expect(rows.nth(position)).to_contain_text(total)
-    assert_accessible(officer, "ranking computed")
+    check_page(officer, "ranking computed")
 
     # The decision down the ranking: two proposals fit in the € 80.000, the third heads the reserve list.
     decision_page(officer)
     click(officer, "button", "Propose the decision down the ranking")
     alert_says(officer, "Decision proposed: 2 funded, 1 on the reserve list, 0 not funded.")
-    assert_accessible(officer, "funding decision proposed")
+    check_page(officer, "funding decision proposed")
     signoff = officer.get_by_role("region", name="Funders' sign-off")
     for name, _kind, _amount in FUNDERS:
         expect(signoff).to_contain_text(name)
@@ -400,9 +397,9 @@ def test_a_closed_call_is_evaluated_decided_signed_off_and_published(page, secon
     cariplo = programme.funder_members["Fondazione Cariplo"]
     log_in(desk, cariplo)
     main_menu(desk, "Dashboard")
-    assert_accessible(desk, "funder's dashboard")
+    check_page(desk, "funder's dashboard")
     click(desk, "link", f"{CODE} – {TITLE}")
-    assert_accessible(desk, "sign-off")
+    check_page(desk, "sign-off")
     tick(desk.get_by_label("approved", exact=True))
     click(desk, "button", "Send my answer")
     alert_says(desk, "Your answer for Fondazione Cariplo is recorded.")
@@ -425,7 +422,7 @@ def test_a_closed_call_is_evaluated_decided_signed_off_and_published(page, secon
     main_menu(desk, "Calls")
     click(desk, "link", TITLE)
     click(desk, "link", "See the results: ranking and funded projects")
-    assert_accessible(desk, "public results")
+    check_page(desk, "public results")
     results = desk.get_by_role("table", name=re.compile(f"^Ranking of {CODE}"))
     for proposal, outcome in ((first, "funded"), (second, "funded"), (third, "reserve list (no. 1)")):
         row = results.get_by_role("row").filter(has_text=proposal.protocol_number)
@@ -441,7 +438,7 @@ def test_a_closed_call_is_evaluated_decided_signed_off_and_published(page, secon
     log_in(desk, programme.applicant)
     visit(desk, OUTCOME_LINK.search(outcome_mail.body).group(0))
     expect(desk.get_by_role("heading", name=f"Outcome of {first.protocol_number}", level=1)).to_be_visible()
-    assert_accessible(desk, "applicant's outcome")
+    check_page(desk, "applicant's outcome")
     expect(desk.get_by_role("main")).to_contain_text("€ 35,000.00")
     for name, _kind, _amount in FUNDERS:
         expect(desk.get_by_role("main")).to_contain_text(name)

@@ -17,7 +17,7 @@ from accounts.models import User
 from accounts.services import user_enrol_totp
 from accounts.tests.factories import UserFactory
 from associations.models import Organisation
-from browser_tests.helpers import assert_accessible, assert_page_sound, current_totp_code, visit
+from browser_tests.helpers import assert_page_sound, check_page, current_totp_code, switch_language, visit
 from calls.services import call_publish
 from calls.tests.factories import make_publishable_call
 from cosviluppo.lib.codicefiscale import entity_codice_fiscale
@@ -77,7 +77,7 @@ def main_menu(page, item: str) -> None:
 def log_in(page, email: str, password: str) -> None:
     page.get_by_role("link", name="Log in").click()
     assert_page_sound(page)
-    assert_accessible(page, "login")
+    check_page(page, "login")
     page.locator("input[name=login]").fill(email)
     page.locator("input[name=password]").fill(password)
     page.get_by_role("button", name="Sign In").click()
@@ -95,16 +95,13 @@ def test_an_association_signs_up_is_verified_and_finds_the_open_call(page, open_
     # this test find fields and buttons by their source names, whatever the catalogue says.
     visit(page, "/")
     assert page.locator("html").get_attribute("lang") == "it"
-    assert_accessible(page, "home (it)")
-    page.locator("#language-select").select_option("en")
-    page.locator(".language-switcher button[type=submit]").click()
-    assert_page_sound(page)
-    assert page.locator("html").get_attribute("lang") == "en"
+    check_page(page, "home (it)")
+    switch_language(page, "en")
 
     # Sign-up.
     page.get_by_role("link", name="Sign up").click()
     assert_page_sound(page)
-    assert_accessible(page, "sign-up")
+    check_page(page, "sign-up")
     page.get_by_label("Full name").fill("Awa Ndiaye")
     page.locator("input[name=email]").fill(APPLICANT_EMAIL)
     page.locator("input[name=password1]").fill(APPLICANT_PASSWORD)
@@ -112,12 +109,12 @@ def test_an_association_signs_up_is_verified_and_finds_the_open_call(page, open_
     page.get_by_role("button", name="Sign Up").click()
     assert_page_sound(page)
     assert "/accounts/confirm-email/" in page.url
-    assert_accessible(page, "verification sent")
+    check_page(page, "verification sent")
 
     # The verification e-mail, and its link.
     assert [message.to for message in mail.outbox] == [[APPLICANT_EMAIL]]
     visit(page, CONFIRM_LINK.search(mail.outbox[0].body).group(0))
-    assert_accessible(page, "e-mail confirmation")
+    check_page(page, "e-mail confirmation")
     page.get_by_role("button", name="Confirm").click()
     assert_page_sound(page)
     assert EmailAddress.objects.get(email=APPLICANT_EMAIL).verified
@@ -125,10 +122,10 @@ def test_an_association_signs_up_is_verified_and_finds_the_open_call(page, open_
     # Confirming signs the new user in: the dashboard offers to register an organisation.
     main_menu(page, "Dashboard")
     assert page.get_by_role("heading", name="Dashboard", level=1).is_visible()
-    assert_accessible(page, "dashboard without organisation")
+    check_page(page, "dashboard without organisation")
     page.get_by_role("link", name="Register your organisation").click()
     assert_page_sound(page)
-    assert_accessible(page, "organisation registration")
+    check_page(page, "organisation registration")
     page.get_by_label("Kind of organisation").select_option("migrant_association")
     page.get_by_label("Legal name").fill(ASSOCIATION)
     page.get_by_label("Codice fiscale").fill(entity_codice_fiscale(1234567))
@@ -141,33 +138,33 @@ def test_an_association_signs_up_is_verified_and_finds_the_open_call(page, open_
     page.get_by_role("button", name="Register the organisation").click()
     assert_page_sound(page)
     assert page.get_by_role("alert").filter(has_text="is registered").is_visible()
-    assert_accessible(page, "organisation's own page")
+    check_page(page, "organisation's own page")
     association = Organisation.objects.get(legal_name=ASSOCIATION)
     assert association.verification_status == Organisation.VerificationStatus.PENDING
 
     main_menu(page, "Dashboard")
     card = page.locator("li.card").filter(has_text=ASSOCIATION)
     assert card.locator(".org-status").inner_text() == "Pending verification"
-    assert_accessible(page, "dashboard with a pending organisation")
+    check_page(page, "dashboard with a pending organisation")
     log_out(page)
 
     # The officer: password, then the code of the authenticator app.
     log_in(page, programme_officer.email, OFFICER_PASSWORD)
     assert "/accounts/2fa/authenticate/" in page.url
-    assert_accessible(page, "two-factor authentication")
+    check_page(page, "two-factor authentication")
     page.locator("input[name=code]").fill(current_totp_code(TOTP_SECRET))
     page.get_by_role("button", name="Sign In").click()
     assert_page_sound(page)
     # Back where the login started (the home page), now signed in.
     assert page.get_by_role("button", name="Log out").is_visible()
     main_menu(page, "Dashboard")
-    assert_accessible(page, "officer's dashboard")
+    check_page(page, "officer's dashboard")
     page.get_by_role("link", name="Open the verification queue").click()
     assert_page_sound(page)
-    assert_accessible(page, "verification queue")
+    check_page(page, "verification queue")
     page.get_by_role("link", name=ASSOCIATION).click()
     assert_page_sound(page)
-    assert_accessible(page, "verification review")
+    check_page(page, "verification review")
     page.get_by_role("button", name="Verify the organisation").click()
     assert_page_sound(page)
     assert page.get_by_role("alert").filter(has_text="is verified").is_visible()
@@ -182,16 +179,16 @@ def test_an_association_signs_up_is_verified_and_finds_the_open_call(page, open_
     card = page.locator("li.card").filter(has_text=ASSOCIATION)
     assert card.locator(".org-status").inner_text() == "Verified"
     main_menu(page, "Calls")
-    assert_accessible(page, "calls list")
+    check_page(page, "calls list")
     page.get_by_role("link", name="Milan for co-development 2026").click()
     assert_page_sound(page)
     assert page.get_by_role("heading", name="Milan for co-development 2026", level=1).is_visible()
-    assert_accessible(page, "call detail")
+    check_page(page, "call detail")
 
     # The association now appears in the public directory, with a public page.
     main_menu(page, "Associations")
-    assert_accessible(page, "directory")
+    check_page(page, "directory")
     page.get_by_role("link", name=ASSOCIATION).click()
     assert_page_sound(page)
     assert page.get_by_role("heading", name=ASSOCIATION, level=1).is_visible()
-    assert_accessible(page, "organisation's public page")
+    check_page(page, "organisation's public page")

@@ -11,6 +11,7 @@ A second scenario: the deadline passes while the applicant is on the review page
 
 import io
 import re
+import time
 from datetime import timedelta
 from decimal import Decimal
 from urllib.parse import parse_qs
@@ -25,7 +26,7 @@ from pypdf import PdfReader
 from accounts.tests.factories import UserFactory
 from associations.models import Membership
 from associations.tests.factories import MINIMAL_PDF, MembershipFactory, NGOFactory, OrganisationFactory
-from browser_tests.helpers import assert_accessible, assert_page_sound, visit
+from browser_tests.helpers import assert_page_sound, check_page, switch_language, visit
 from calls.models import Call
 from calls.tests.factories import RequiredAttachmentFactory
 from projects.models import Activity, BudgetLine, Indicator, Proposal, ProposalAttachment, ProposalPartner
@@ -42,8 +43,6 @@ NGO_PASSWORD = "password-della-ong-2026"
 ASSOCIATION = "Associazione Teranga Milano"
 NGO = "Terre Unite ETS"
 TITLE = "Millet value chain in Thiès"
-
-
 
 
 @pytest.fixture
@@ -103,10 +102,7 @@ def pdf_file(tmp_path):
 def in_english(page) -> None:
     """From the home page, switch to English: fields and buttons are then found by their source names."""
     visit(page, "/")
-    page.locator("#language-select").select_option("en")
-    page.locator(".language-switcher button[type=submit]").click()
-    assert_page_sound(page)
-    assert page.locator("html").get_attribute("lang") == "en"
+    switch_language(page, "en")
 
 
 def main_menu(page, item: str) -> None:
@@ -180,7 +176,9 @@ def save_and_continue(page, step: str, label: str) -> None:
     progress indicator marks it filled in."""
     wait_for_autosave(page)
     expect(page.locator(f"#step-state-{step}")).to_contain_text("filled in")
-    page.get_by_role("button", name="Save and go to the next step").click()
+    # Leaving the last field starts one more autosave: the page posts the form once it has answered.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save and go to the next step").click()
     assert_page_sound(page)
     expect(alert(page, f"“{label}” saved.")).to_be_visible()
     expect(page.locator(f"#step-state-{step}")).to_contain_text("filled in")
@@ -211,9 +209,9 @@ def test_an_association_drafts_submits_and_downloads_the_receipt(page, open_call
     main_menu(page, "Calls")
     page.get_by_role("link", name=CALL_TITLE).click()
     assert_page_sound(page)
-    assert_accessible(page, "call page")
+    check_page(page, "call page")
     click(page, "link", "Start a proposal")
-    assert_accessible(page, "start page")
+    check_page(page, "start page")
     expect(page.get_by_text(f"The proposal is presented by {ASSOCIATION}.")).to_be_visible()
     page.get_by_label("Title of the proposal").fill(TITLE)
     click(page, "button", "Start the draft")
@@ -223,7 +221,7 @@ def test_an_association_drafts_submits_and_downloads_the_receipt(page, open_call
 
     # 1. Summary
     step_heading(page, 1, "Summary")
-    assert_accessible(page, "step: summary")
+    check_page(page, "step: summary")
     page.get_by_label("Acronym").fill("MIL-THIES")
     page.get_by_label("Theme").fill("Food security")
     page.get_by_label("Summary", exact=True).fill(
@@ -234,7 +232,7 @@ def test_an_association_drafts_submits_and_downloads_the_receipt(page, open_call
 
     # 2. The two territories
     step_heading(page, 2, "The two territories")
-    assert_accessible(page, "step: territories")
+    check_page(page, "step: territories")
     page.get_by_label("Country of origin", exact=True).select_option("SN")
     page.get_by_label("Region or province (origin)").fill("Thiès")
     page.get_by_label("City or locality (origin)").fill("Thiès")
@@ -245,14 +243,14 @@ def test_an_association_drafts_submits_and_downloads_the_receipt(page, open_call
 
     # 3. Objectives
     step_heading(page, 3, "Objectives and expected results")
-    assert_accessible(page, "step: objectives")
+    check_page(page, "step: objectives")
     page.get_by_label("Objectives", exact=True).fill("Raise the growers' income by processing millet locally.")
     page.get_by_label("Expected results").fill("Forty growers trained; one cooperative mill working.")
     save_and_continue(page, "objectives", "Objectives and expected results")
 
     # 4. Activities: one in each territory.
     step_heading(page, 4, "Activities")
-    assert_accessible(page, "step: activities")
+    check_page(page, "step: activities")
     fill_rows(
         page,
         [
@@ -273,7 +271,7 @@ def test_an_association_drafts_submits_and_downloads_the_receipt(page, open_call
 
     # 5. Beneficiaries
     step_heading(page, 5, "Beneficiaries")
-    assert_accessible(page, "step: beneficiaries")
+    check_page(page, "step: beneficiaries")
     page.get_by_label("Direct beneficiaries (origin)").fill("40")
     page.get_by_label("Beneficiaries in the country of origin").fill("Millet growers of three villages.")
     page.get_by_label("Direct beneficiaries (Italy)").fill("200")
@@ -282,7 +280,7 @@ def test_an_association_drafts_submits_and_downloads_the_receipt(page, open_call
 
     # 6. Partners: the NGO is invited (it answers on the portal), the origin partner is added.
     step_heading(page, 6, "Partners")
-    assert_accessible(page, "step: partners")
+    check_page(page, "step: partners")
     invite = page.get_by_role("region", name="Invite an Italian NGO")
     invite.get_by_label("Italian NGO").select_option(str(ngo.pk))
     invite.get_by_label("Its role and contribution").fill("Training of trainers and monitoring in Milan.")
@@ -301,12 +299,12 @@ def test_an_association_drafts_submits_and_downloads_the_receipt(page, open_call
     expect(partners.get_by_role("row").filter(has_text=NGO)).to_contain_text("waiting for an answer")
     expect(partners.get_by_role("row").filter(has_text="GIE Jappo Thiès")).to_contain_text("added by the lead")
     expect(page.locator("#step-state-partners")).to_contain_text("filled in")
-    assert_accessible(page, "partners with an invitation")
+    check_page(page, "partners with an invitation")
     click(page, "link", "Next step →")
 
     # 7. Budget: € 50.000 in all, 30% co-financed; 60% in Senegal, 40% in Italy.
     step_heading(page, 7, "Budget")
-    assert_accessible(page, "step: budget")
+    check_page(page, "step: budget")
     fill_rows(
         page,
         [
@@ -338,7 +336,7 @@ def test_an_association_drafts_submits_and_downloads_the_receipt(page, open_call
 
     # 8. Indicators
     step_heading(page, 8, "Indicators")
-    assert_accessible(page, "step: indicators")
+    check_page(page, "step: indicators")
     fill_rows(
         page,
         [
@@ -351,13 +349,13 @@ def test_an_association_drafts_submits_and_downloads_the_receipt(page, open_call
 
     # 9. Sustainability
     step_heading(page, 9, "Sustainability")
-    assert_accessible(page, "step: sustainability")
+    check_page(page, "step: sustainability")
     page.get_by_label("Sustainability").fill("The cooperative keeps the mill running with the milling fees.")
     save_and_continue(page, "sustainability", "Sustainability")
 
     # 10. Attachments: a PDF for each document the call requires.
     step_heading(page, 10, "Attachments")
-    assert_accessible(page, "step: attachments")
+    check_page(page, "step: attachments")
     for document in open_call.required_attachments.order_by("pk"):
         slot = page.locator(f"#slot-{document.pk}")
         expect(slot).to_contain_text("Not attached yet.")
@@ -368,7 +366,7 @@ def test_an_association_drafts_submits_and_downloads_the_receipt(page, open_call
         expect(page.locator(f"#slot-{document.pk}")).to_contain_text("Attached:")
     expect(page.locator("#step-state-attachments")).to_contain_text("filled in")
     assert ProposalAttachment.objects.filter(proposal=proposal, required_attachment__isnull=False).count() == 2
-    assert_accessible(page, "attachments, all attached")
+    check_page(page, "attachments, all attached")
 
     # The review: every step filled in, one point left, the button disabled.
     click(page, "link", "Review and submit →")
@@ -378,7 +376,7 @@ def test_an_association_drafts_submits_and_downloads_the_receipt(page, open_call
     expect(panel.get_by_role("listitem")).to_have_count(1)
     expect(panel.get_by_role("listitem")).to_contain_text(f"{NGO} has not confirmed the partnership yet")
     expect(page.get_by_role("button", name="Submit the proposal")).to_be_disabled()
-    assert_accessible(page, "review with a problem")
+    check_page(page, "review with a problem")
     log_out(page)
 
     # The NGO's member answers from the dashboard.
@@ -386,17 +384,17 @@ def test_an_association_drafts_submits_and_downloads_the_receipt(page, open_call
     main_menu(page, "Dashboard")
     invitations = page.get_by_role("region", name="Partnership invitations")
     expect(invitations).to_contain_text(f"{ASSOCIATION} invites {NGO} to the proposal “{TITLE}”")
-    assert_accessible(page, "NGO dashboard")
+    check_page(page, "NGO dashboard")
     invitations.get_by_role("link", name="Answer the invitation").click()
     assert_page_sound(page)
     expect(page.get_by_role("heading", name=f"Partnership in “{TITLE}”", level=1)).to_be_visible()
-    assert_accessible(page, "partnership answer")
+    check_page(page, "partnership answer")
     mail.outbox.clear()
     click(page, "button", "Confirm the partnership")
     expect(alert(page, f"You confirmed that {NGO} takes part")).to_be_visible()
     assert ProposalPartner.objects.get(proposal=proposal, organisation=ngo).response == "confirmed"
     assert [APPLICANT_EMAIL] in [message.to for message in mail.outbox], "the lead was not told"
-    assert_accessible(page, "partnership confirmed")
+    check_page(page, "partnership confirmed")
     log_out(page)
 
     # The applicant submits.
@@ -405,7 +403,7 @@ def test_an_association_drafts_submits_and_downloads_the_receipt(page, open_call
     page.get_by_role("region", name="My proposals").get_by_role("link", name=TITLE).click()
     assert_page_sound(page)
     expect(page.get_by_role("region", name="Ready to be submitted")).to_be_visible()
-    assert_accessible(page, "review, ready")
+    check_page(page, "review, ready")
     mail.outbox.clear()
     click(page, "button", "Submit the proposal")
     protocol = f"{CALL_CODE}-0001"
@@ -416,7 +414,7 @@ def test_an_association_drafts_submits_and_downloads_the_receipt(page, open_call
     recipients = {address for message in mail.outbox for address in message.to}
     assert {APPLICANT_EMAIL, NGO_EMAIL} <= recipients, f"e-mails at submission went to {recipients}"
     assert all(protocol in message.subject + message.body for message in mail.outbox)
-    assert_accessible(page, "submitted proposal")
+    check_page(page, "submitted proposal")
 
     # The receipt.
     with page.expect_download() as download:
@@ -434,7 +432,7 @@ def test_an_association_drafts_submits_and_downloads_the_receipt(page, open_call
     expect(row).to_contain_text(protocol)
     expect(row.get_by_role("link", name="Receipt (PDF)")).to_be_visible()
     expect(mine.get_by_role("heading", name=re.compile(r"^Submitted"), level=3)).to_be_visible()
-    assert_accessible(page, "dashboard after submission")
+    check_page(page, "dashboard after submission")
 
 
 def test_a_submission_after_the_deadline_is_refused_and_the_draft_kept(page, association):
@@ -459,4 +457,62 @@ def test_a_submission_after_the_deadline_is_refused_and_the_draft_kept(page, ass
     panel = page.get_by_role("region", name="Before it can be submitted")
     expect(panel).to_contain_text("The deadline of the call passed")
     expect(page.get_by_role("button", name="Submit the proposal")).to_be_disabled()
-    assert_accessible(page, "review after the deadline")
+    check_page(page, "review after the deadline")
+
+
+# --- "Save" always saves, even while an autosave is under way ----------------------------------------
+
+
+def test_save_pressed_right_after_editing_a_field_saves_it(page, association):
+    """The pointer goes down on "Save" while the field still has the focus: the field's change
+    event starts an autosave at that very moment, and the click must still post the form."""
+    proposal = eligible_proposal(call=eligible_call(code=CALL_CODE, title_en=CALL_TITLE), lead=association)
+    in_english(page)
+    log_in(page, APPLICANT_EMAIL, APPLICANT_PASSWORD)
+    visit(page, f"/proposals/{proposal.pk}/edit/summary/")
+    page.get_by_label("Theme").fill("Millet processing")
+    with page.expect_navigation(), page.expect_request(lambda request: "/autosave/" in request.url):
+        page.get_by_role("button", name="Save", exact=True).click()
+    assert_page_sound(page)
+    expect(alert(page, "“Summary” saved.")).to_be_visible()
+    expect(page.get_by_label("Theme")).to_have_value("Millet processing")
+    proposal.refresh_from_db()
+    assert proposal.theme == "Millet processing"
+    check_page(page, "step saved")
+
+
+def test_save_waits_for_the_autosave_under_way_and_posts_its_version(page, association):
+    """The server has saved an autosave but its answer (with the new version) has not reached the
+    page when the member changes another field and presses "Save": the save waits for that answer,
+    so it is not refused as an edit conflict with the member's own autosave."""
+    proposal = eligible_proposal(call=eligible_call(code=CALL_CODE, title_en=CALL_TITLE), lead=association)
+    in_english(page)
+    log_in(page, APPLICANT_EMAIL, APPLICANT_PASSWORD)
+    visit(page, f"/proposals/{proposal.pk}/edit/summary/")
+    held = []
+
+    def hold_the_answer(route):
+        held.append((route, route.fetch()))  # the server saves now; the page gets the answer later
+
+    page.route("**/autosave/", hold_the_answer)
+    page.get_by_label("Theme").fill("Millet processing")
+    page.locator("#step-form").dispatch_event("change")
+    deadline = time.monotonic() + 10
+    while not held and time.monotonic() < deadline:
+        page.wait_for_timeout(50)
+    assert held, "no autosave was sent"
+    version_saved_by_the_autosave = Proposal.objects.get(pk=proposal.pk).version
+    assert version_saved_by_the_autosave == proposal.version + 1
+
+    page.get_by_label("Acronym").fill("MIL-THIES")
+    page.get_by_role("button", name="Save", exact=True).click()
+    assert len(held) == 1, "the save did not wait for the autosave under way"
+    route, response = held.pop()
+    with page.expect_navigation():
+        route.fulfill(response=response)
+    page.unroute("**/autosave/")
+    assert_page_sound(page)
+    expect(alert(page, "“Summary” saved.")).to_be_visible()
+    proposal.refresh_from_db()
+    assert (proposal.theme, proposal.acronym) == ("Millet processing", "MIL-THIES")
+    assert proposal.version == version_saved_by_the_autosave + 1

@@ -3,8 +3,9 @@
 import pytest
 from django.test import override_settings
 from django.utils import translation
+from playwright.sync_api import expect
 
-from browser_tests.helpers import assert_accessible, assert_page_sound, visit
+from browser_tests.helpers import assert_no_horizontal_scroll, assert_page_sound, check_page, switch_language, visit
 from calls.models import Call
 from cosviluppo.demo import demo_load
 from cosviluppo.lib.geography import countries_in
@@ -41,9 +42,7 @@ def test_public_pages_with_the_demo_data_are_accessible_in_both_languages(page):
     for language in ("it", "en"):
         if language == "en":
             # The visitor switches with the header's form, from the page they are on.
-            page.locator("#language-select").select_option("en")
-            page.locator(".language-switcher button[type=submit]").click()
-            assert_page_sound(page)
+            switch_language(page, "en")
         for name, path in pages.items():
             visit(page, path)
             assert page.locator("html").get_attribute("lang") == language, f"{name} is not in {language}"
@@ -53,7 +52,7 @@ def test_public_pages_with_the_demo_data_are_accessible_in_both_languages(page):
                 menu_name, calls_item = translation.gettext("Main menu"), translation.gettext("Calls")
             menu = page.get_by_role("navigation", name=menu_name, exact=True)
             assert menu.get_by_role("link", name=calls_item, exact=True).is_visible(), f"{name}: no {calls_item!r}"
-            assert_accessible(page, f"{name} ({language})")
+            check_page(page, f"{name} ({language})")
 
 
 def test_the_open_data_page_draws_its_map_and_chart_and_filters_accessibly(page, live_server):
@@ -76,7 +75,7 @@ def test_the_open_data_page_draws_its_map_and_chart_and_filters_accessibly(page,
         assert canvas.is_visible()
         assert page.evaluate("() => !!Chart.getChart(document.querySelector('canvas[data-chart]'))")
         assert page.locator("details[data-chart-table]").get_attribute("open") is None
-        assert_accessible(page, f"open data ({language})")
+        check_page(page, f"open data ({language})")
 
     # The filter form updates the list in place (htmx) and the address, so the view can be shared.
     page.locator("#id_continent").select_option("africa")
@@ -87,7 +86,7 @@ def test_the_open_data_page_draws_its_map_and_chart_and_filters_accessibly(page,
     page.wait_for_function(f"document.querySelectorAll('#funded-projects tbody tr').length === {min(in_africa, 25)}")
     assert page.locator("#funded-projects-count").inner_text().startswith(f"{in_africa} ")
     assert_page_sound(page)
-    assert_accessible(page, "open data filtered by continent")
+    check_page(page, "open data filtered by continent")
 
 
 def test_the_open_data_list_filters_without_javascript(browser, live_server):
@@ -104,5 +103,66 @@ def test_the_open_data_list_filters_without_javascript(browser, live_server):
         page.locator(".cosv-filter button[type=submit]").click()
         page.wait_for_url("**/opendata/?*continent=africa*")
         assert page.locator("#funded-projects tbody tr").count() == min(in_africa.count(), 25)
+    finally:
+        context.close()
+
+
+def test_on_a_phone_the_header_fits_and_the_main_menu_opens_from_its_button(page):
+    page.set_viewport_size({"width": 320, "height": 700})
+    visit(page, "/")
+    switch_language(page, "en")
+    # The account buttons are in the window, not beyond its right edge.
+    for name in ("Log in", "Sign up"):
+        box = page.get_by_role("link", name=name, exact=True).bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= 320, f"{name!r} is off screen: {box}"
+    menu = page.get_by_role("navigation", name="Main menu", exact=True)
+    calls = menu.get_by_role("link", name="Calls", exact=True)
+    expect(calls).to_be_hidden()
+    toggle = page.get_by_role("button", name="Open the main menu")
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    close = page.get_by_role("button", name="Close the main menu")
+    toggle.click()
+    expect(calls).to_be_visible()
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    # The panel is a dialog named in the page's language, and takes the focus once open.
+    expect(page.get_by_role("dialog", name="Main menu")).to_be_visible()
+    expect(close).to_be_focused()
+    check_page(page, "main menu open on a phone")
+    # Escape closes it and gives the focus back to the button.
+    page.keyboard.press("Escape")
+    expect(calls).to_be_hidden()
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(toggle).to_be_focused()
+    # So does its close button.
+    toggle.click()
+    expect(close).to_be_focused()
+    close.click()
+    expect(calls).to_be_hidden()
+    toggle.click()
+    expect(close).to_be_focused()
+    calls.click()
+    assert_page_sound(page)
+    assert page.url.endswith("/calls/")
+
+
+def test_without_javascript_a_phone_still_shows_the_menu_and_switches_language(browser, live_server):
+    context = browser.new_context(
+        base_url=live_server.url, java_script_enabled=False, locale="it-IT", viewport={"width": 320, "height": 700}
+    )
+    try:
+        page = context.new_page()
+        page.problems = []
+        page.goto("/")
+        # The burger cannot open anything without scripts: the menu is a plain list instead.
+        expect(page.get_by_role("button", name="Apri il menu principale")).to_be_hidden()
+        menu = page.get_by_role("navigation", name="Menu principale", exact=True)
+        expect(menu.get_by_role("link", name="Bandi", exact=True)).to_be_visible()
+        assert_no_horizontal_scroll(page, "home without JavaScript at 320 px")
+        # And the language buttons are in the slim bar.
+        page.get_by_role("button", name="English", exact=True).click()
+        page.wait_for_load_state("load")
+        assert page.locator("html").get_attribute("lang") == "en"
+        menu = page.get_by_role("navigation", name="Main menu", exact=True)
+        expect(menu.get_by_role("link", name="Calls", exact=True)).to_be_visible()
     finally:
         context.close()

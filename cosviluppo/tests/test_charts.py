@@ -56,7 +56,11 @@ def test_the_include_renders_canvas_json_and_a_table_alternative():
     # Without JavaScript the canvas stays hidden and the table is open.
     assert '<div class="cosv-chart-canvas" hidden>' in html
     assert '<details class="cosv-chart-data" open data-chart-table="by-continent-data">' in html
-    assert "<caption>Granted by continent</caption>" in html
+    # The table scrolls in a focusable region named by its caption (a keyboard can scroll it on a phone).
+    assert (
+        '<div class="table-responsive" tabindex="0" role="region" aria-labelledby="by-continent-table-caption">' in html
+    )
+    assert '<caption id="by-continent-table-caption">Granted by continent</caption>' in html
     assert '<th scope="col">Continent</th>' in html
     assert '<th scope="row">Africa</th>' in html and "€ 40,000.55" in html
     assert "style=" not in html and "<script>" not in html

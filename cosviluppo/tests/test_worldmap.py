@@ -91,7 +91,8 @@ def test_the_include_has_legend_and_table_alternative():
         )
         html = render_to_string("includes/world_map.html", {"map": result})
     assert '<span class="cosv-map-swatch cosv-map-c1" aria-hidden="true"></span> 3' in html
-    assert "<caption>Funded</caption>" in html
+    assert f'<caption id="{result.map_id}-table-caption">Funded</caption>' in html
+    assert f'tabindex="0" role="region" aria-labelledby="{result.map_id}-table-caption"' in html
     assert '<th scope="col" class="text-end">Granted</th>' in html and "€ 5.50" in html
     assert '<th scope="row">Senegal</th>' in html
 
