@@ -37,7 +37,13 @@ def check_deploy(tmp_path, **overrides: str | None) -> subprocess.CompletedProce
     (None removes a variable, to see its default)."""
     key_file = tmp_path / "secret_key"
     key_file.write_text(secrets.token_urlsafe(50))
-    env = {key: value for key, value in os.environ.items() if key not in SETTINGS_VARIABLES}
+    # Not the test process's own switches either: the browser tests set DJANGO_ALLOW_ASYNC_UNSAFE
+    # (Playwright's sync API), which check --deploy rightly refuses (async.E001).
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in SETTINGS_VARIABLES and key != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
     env.update(documented_production_environment())
     env.update({"DJANGO_SETTINGS_MODULE": "cosviluppo.settings.base", "SECRET_KEY_FILE": str(key_file)})
     for name, value in overrides.items():
