@@ -14,14 +14,12 @@ The load is deterministic: one random.Random with a fixed seed, and the wall
 clock only decides the dates of the calls of the last months (one open today, one
 waiting for the admissibility check, one being evaluated).
 
-The services announce what they do by e-mail; during the load those e-mails are held
-back (`_emails_held_back`): the people are fictional and the history is past.
+The services announce what they do by e-mail; the demo calls them with notify=False:
+the people are fictional and the history is past, so nothing is written to the outbox.
 """
 
 import random
 import unicodedata
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -856,38 +854,6 @@ def demo_pdf(lines: list[str]) -> bytes:
     return bytes(pdf)
 
 
-class _HeldBackEmail:
-    """Stands in for outbox.services.outbox_email_queue while the demo loads: counts, queues nothing."""
-
-    def __init__(self):
-        self.count = 0
-
-    def __call__(self, **kwargs) -> None:
-        self.count += 1
-
-
-@contextmanager
-def _emails_held_back() -> Iterator[_HeldBackEmail]:
-    """No e-mail is written to the outbox during the load, so none ever leaves.
-
-    The evaluation and submission services write to the applicants, partners, evaluators
-    and officers as they go; replaying a past history must not. Every e-mail of the portal
-    is queued through outbox.services.outbox_email_queue, looked up on its module when the
-    e-mail is prepared (cosviluppo.lib.emails, accounts.adapter), so swapping it for the time
-    of the load silences them all. seed_demo runs in its own process, so no other request
-    sees the swap.
-    """
-    from outbox import services
-
-    original = services.outbox_email_queue
-    held_back = _HeldBackEmail()
-    services.outbox_email_queue = held_back
-    try:
-        yield held_back
-    finally:
-        services.outbox_email_queue = original
-
-
 class _Names:
     """Deterministic fictional person names, by community."""
 
@@ -961,7 +927,7 @@ def demo_load(*, force: bool = False, today: date | None = None) -> bool:
     demo_check_database(force=force)
     loader = _DemoLoader(today=today or timezone.localdate())
     try:
-        with _emails_held_back(), transaction.atomic():
+        with transaction.atomic():
             loader.load()
     except BaseException:
         # The rows are rolled back; the attachment files stored meanwhile would stay behind.
@@ -2222,7 +2188,9 @@ class _DemoLoader:
         if plan.inadmissible_reason:
             plan.proposal = proposal_submit(proposal=plan.proposal, by=plan.created_by, now=plan.submitted_at)
         else:
-            plan.proposal = proposal_submit_checked(proposal=plan.proposal, by=plan.created_by, now=plan.submitted_at)
+            plan.proposal = proposal_submit_checked(
+                proposal=plan.proposal, by=plan.created_by, now=plan.submitted_at, notify=False
+            )
 
     def _recent_call(self, *, code: str, year: int, label_it: str, label_en: str, opens_at, closes_at, amounts) -> Call:
         """A call of the last months, pooled by three funders (the fictional one included)."""
@@ -2340,7 +2308,9 @@ class _DemoLoader:
             check = admissibility_check_save(
                 proposal=plan.proposal, manual=dict.fromkeys(MANUAL_KEYS, (True, "")), by=officer, now=moment
             )
-            proposal_admit(proposal=plan.proposal, by=officer, check=check, now=moment + timedelta(minutes=5))
+            proposal_admit(
+                proposal=plan.proposal, by=officer, check=check, now=moment + timedelta(minutes=5), notify=False
+            )
 
         evaluation_at = _at((call.closes_at + timedelta(days=15)).date(), 10)
         call_evaluation_start(call=call, by=officer, now=evaluation_at)
@@ -2354,7 +2324,7 @@ class _DemoLoader:
         assigned = [plan for plan in plans if plan.outcome not in ("inadmissible", "admissible")]
         for plan in assigned:
             for evaluator in self.evaluators:
-                review_assign(proposal=plan.proposal, evaluator=evaluator, by=officer, now=evaluation_at)
+                review_assign(proposal=plan.proposal, evaluator=evaluator, by=officer, now=evaluation_at, notify=False)
         # assigned_at is set by the clock on insert; the story says the day the evaluation started.
         Review.objects.filter(proposal__call=call).update(assigned_at=evaluation_at)
 
@@ -2470,6 +2440,7 @@ class _DemoLoader:
             deadline=_at(self.today + timedelta(days=7), 12),
             by=officer,
             now=requested_at,
+            notify=False,
         )
         proposal_message_post(
             proposal=applicant_plan.proposal,
@@ -2479,6 +2450,7 @@ class _DemoLoader:
             ),
             by=officer,
             now=requested_at + timedelta(minutes=10),
+            notify=False,
         )
         proposal_message_post(
             proposal=applicant_plan.proposal,
@@ -2488,6 +2460,7 @@ class _DemoLoader:
             ),
             by=applicant,
             now=requested_at + timedelta(hours=7, minutes=25),
+            notify=False,
         )
 
 
