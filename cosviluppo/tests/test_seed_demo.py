@@ -48,11 +48,44 @@ from projects.models import (
     ProposalStatusChange,
     Review,
 )
+from projects.selectors import programme_headline_numbers
 from projects.services import partner_respond
 from reports.models import OpenDataFile
 
 HISTORICAL = {"COSV-2008": (69, 20), "COSV-2010": (91, 23), "COSV-2011": (85, 23)}
 CUP = re.compile(r"^[A-Z][0-9]{2}[A-Z][0-9]{11}$")
+
+# The demo's figures, pinned: the home page's headline numbers and the 66 funded projects
+# (protocol number, amount granted). A change to the demo that moves any of them shows here.
+HEADLINE_NUMBERS = {
+    "calls": 6,
+    "calls_with_results": 3,
+    "proposals_received": 270,
+    "projects_funded": 66,
+    "countries": 20,
+    "associations": 84,
+    "funders": 2,
+    "total_cofunding": Decimal("3388500.00"),
+}
+FUNDED_PROJECTS = """
+    COSV-2008-0008 50000.00  COSV-2008-0019 50000.00  COSV-2008-0021 50000.00  COSV-2008-0025 50000.00
+    COSV-2008-0030 50000.00  COSV-2008-0032 50000.00  COSV-2008-0033 50000.00  COSV-2008-0037 50000.00
+    COSV-2008-0039 50000.00  COSV-2008-0040 50000.00  COSV-2008-0045 40000.00  COSV-2008-0046 46900.00
+    COSV-2008-0049 48000.00  COSV-2008-0055 50000.00  COSV-2008-0056 50000.00  COSV-2008-0061 50000.00
+    COSV-2008-0062 49500.00  COSV-2008-0065 50000.00  COSV-2008-0067 43100.00  COSV-2008-0068 50000.00
+    COSV-2010-0002 52600.00  COSV-2010-0003 35000.00  COSV-2010-0008 60000.00  COSV-2010-0012 60000.00
+    COSV-2010-0015 58300.00  COSV-2010-0017 51700.00  COSV-2010-0028 40700.00  COSV-2010-0031 60000.00
+    COSV-2010-0034 41100.00  COSV-2010-0035 49600.00  COSV-2010-0036 57900.00  COSV-2010-0046 60000.00
+    COSV-2010-0048 46800.00  COSV-2010-0051 58000.00  COSV-2010-0057 41300.00  COSV-2010-0060 39600.00
+    COSV-2010-0061 46900.00  COSV-2010-0067 60000.00  COSV-2010-0071 45700.00  COSV-2010-0077 60000.00
+    COSV-2010-0078 55000.00  COSV-2010-0086 46800.00  COSV-2010-0091 50300.00  COSV-2011-0003 60000.00
+    COSV-2011-0004 39900.00  COSV-2011-0005 60000.00  COSV-2011-0007 41300.00  COSV-2011-0020 45400.00
+    COSV-2011-0021 59800.00  COSV-2011-0025 60000.00  COSV-2011-0028 60000.00  COSV-2011-0030 59400.00
+    COSV-2011-0031 60000.00  COSV-2011-0032 30000.00  COSV-2011-0034 60000.00  COSV-2011-0035 45000.00
+    COSV-2011-0048 52000.00  COSV-2011-0049 60000.00  COSV-2011-0050 54700.00  COSV-2011-0051 60000.00
+    COSV-2011-0058 52000.00  COSV-2011-0061 53400.00  COSV-2011-0070 48100.00  COSV-2011-0073 60000.00
+    COSV-2011-0078 60000.00  COSV-2011-0079 52700.00
+"""
 
 
 def seed(*args) -> str:
@@ -97,6 +130,14 @@ class TestLoadedDemo:
         assert Proposal.objects.funded().count() == 66
         for code, (_received, funded) in HISTORICAL.items():
             assert Proposal.objects.funded().filter(call__code=code).count() == funded
+
+    def test_headline_numbers_and_funded_projects_are_those_pinned(self):
+        assert programme_headline_numbers() == HEADLINE_NUMBERS
+        words = FUNDED_PROJECTS.split()
+        expected = [(protocol, Decimal(amount)) for protocol, amount in zip(words[::2], words[1::2], strict=True)]
+        funded = Proposal.objects.funded().order_by("protocol_number")
+        assert list(funded.values_list("protocol_number", "award__amount_granted")) == expected
+        assert len(expected) == 66
 
     def test_every_programme_country_has_a_funded_project(self):
         funded_countries = set(Proposal.objects.funded().values_list("origin_country", flat=True))
