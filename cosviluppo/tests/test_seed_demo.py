@@ -1,6 +1,7 @@
 """seed_demo loads the demo once, completely and consistently, and only where it may."""
 
 import io
+import random
 import re
 from datetime import timedelta
 from decimal import Decimal
@@ -26,6 +27,10 @@ from associations.models import Membership, Organisation
 from associations.tests.factories import OrganisationFactory
 from calls.models import Call, CallStatusChange, FunderCommitment
 from cosviluppo import demo
+from cosviluppo.demo import DemoDataError
+from cosviluppo.demo import current as demo_current
+from cosviluppo.demo import load as demo_load_module
+from cosviluppo.demo.helpers import amounts_summing_to
 from evaluation.models import AdmissibilityCheck, ClarificationRequest, EvaluationEvent, ProposalMessage
 from evaluation.ranking import compute_ranking
 from evaluation.selectors import (
@@ -504,11 +509,11 @@ def test_force_loads_next_to_non_demo_data_and_sends_no_email(settings, django_c
 def test_a_failed_load_leaves_nothing_behind(settings, monkeypatch):
     settings.DEBUG = True
 
-    def fail(self):
+    def fail(ctx, recent_leads):
         raise RuntimeError("disk full")
 
     # The last step fails, once attachment files have been written for the earlier calls.
-    monkeypatch.setattr(demo._DemoLoader, "_write_call_to_check", fail)
+    monkeypatch.setattr(demo_current, "write_call_to_check", fail)
     files_before = media_files()
     with pytest.raises(RuntimeError):
         seed()
@@ -516,3 +521,23 @@ def test_a_failed_load_leaves_nothing_behind(settings, monkeypatch):
     assert not Organisation.objects.exists()
     assert not Proposal.objects.exists()
     assert media_files() == files_before
+
+
+def test_inconsistent_demo_data_is_a_clear_error():
+    """The demo checks its own data with DemoDataError, not assert (which `python -O` drops)."""
+    with pytest.raises(DemoDataError, match="3 amounts between € 50000 and € 60000 cannot add up to € 100000"):
+        amounts_summing_to(random.Random(1), 3, 100_000, 50_000, 60_000)
+
+
+@pytest.mark.django_db
+def test_seed_demo_reports_inconsistent_data_and_writes_nothing(settings, monkeypatch):
+    settings.DEBUG = True
+
+    def inconsistent(ctx, plans_by_call):
+        raise DemoDataError("COSV-2008: more proposals are forced inadmissible than the 14 inadmissible ones")
+
+    monkeypatch.setattr(demo_load_module, "write_editions", inconsistent)
+    with pytest.raises(CommandError, match="COSV-2008: more proposals are forced inadmissible"):
+        seed()
+    assert not User.objects.exists()
+    assert not Organisation.objects.exists()
