@@ -8,12 +8,7 @@ from decimal import Decimal
 
 from accounts.models import User
 from associations.models import Organisation
-from calls.models import (
-    EvaluationCriterion,
-)
-from projects.models import (
-    Proposal,
-)
+from projects.models import Proposal
 
 from .call_reference import SAMPLE_PROJECTS, Topic
 from .helpers import Names
@@ -64,7 +59,6 @@ class DemoContext:
     ngos: list[Organisation] = field(default_factory=list)
     origin_partners: dict[str, list[Organisation]] = field(default_factory=dict)  # by country
     places: dict[str, str] = field(default_factory=dict)  # organisation name → "Municipio 6" or "comune di Legnano"
-    criteria: dict[str, list[EvaluationCriterion]] = field(default_factory=dict)  # by call code
     titles: set[str] = field(default_factory=lambda: {sample.title for sample in SAMPLE_PROJECTS})
     stored_files: list[tuple] = field(default_factory=list)  # (storage, name) of every attachment file written
     names: Names = field(init=False)

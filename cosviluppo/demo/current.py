@@ -8,9 +8,7 @@ from decimal import Decimal
 from django.core.files.base import ContentFile
 
 from associations.models import Organisation
-from calls.models import (
-    Call,
-)
+from calls.models import Call
 from calls.services import call_transition
 from evaluation.selectors import MANUAL_KEYS
 from evaluation.services import (
@@ -25,10 +23,7 @@ from evaluation.services import (
     review_submit,
 )
 from funding.services import call_evaluation_start
-from projects.models import (
-    ProposalAttachment,
-    Review,
-)
+from projects.models import ProposalAttachment, Review
 from projects.services import proposal_submit, proposal_submit_checked
 
 from .call_reference import INADMISSIBILITY_REASONS, OFFICE_CABINET, REVIEWER_DEVIATIONS, TOPICS

@@ -5,22 +5,11 @@ reserved and declared inadmissible, planned first and then written through their
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from calls.models import (
-    Call,
-)
+from calls.models import Call
 from calls.services import call_transition
 from cosviluppo.lib.money import split_proportionally
-from evaluation.services import (
-    call_rank,
-)
-from projects.models import (
-    Award,
-    ConsensusScore,
-    Installment,
-    Proposal,
-    Review,
-    ReviewScore,
-)
+from evaluation.services import call_rank
+from projects.models import Award, ConsensusScore, Installment, Proposal, Review, ReviewScore
 from projects.services import award_grant, proposal_submit, proposal_transition
 
 from .call_reference import (
@@ -302,7 +291,7 @@ def write_scores(
 ) -> None:
     """Two reviews per proposal and the committee's consensus (the ranking service ranks them)."""
     rng = ctx.rng
-    criteria = ctx.criteria[call.code]
+    criteria = list(call.criteria.order_by("order", "code", "pk"))
     reviews, consensus, per_review_scores = [], [], []
     for plan in evaluated:
         scores = criterion_scores(ctx, plan, criteria)

@@ -10,12 +10,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from associations.models import Organisation
-from calls.models import (
-    Call,
-)
-from projects.models import (
-    Proposal,
-)
+from calls.models import Call
+from projects.models import Proposal
 from reports.opendata.services import open_data_ensure
 
 from .call_reference import HISTORICAL_CODES

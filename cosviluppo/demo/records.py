@@ -14,13 +14,7 @@ from calls.models import (
     Territory,
 )
 from cosviluppo.lib.money import split_proportionally
-from projects.models import (
-    Activity,
-    BudgetLine,
-    Indicator,
-    Proposal,
-    ProposalPartner,
-)
+from projects.models import Activity, BudgetLine, Indicator, Proposal, ProposalPartner
 
 from .call_reference import (
     CALL_DESCRIPTION_EN,
@@ -127,7 +121,7 @@ def create_call(
             for category in CostCategory.values
         ]
     )
-    ctx.criteria[code] = EvaluationCriterion.objects.bulk_create(
+    EvaluationCriterion.objects.bulk_create(
         [
             EvaluationCriterion(
                 call=call,

@@ -8,16 +8,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from associations.models import Organisation
-from calls.models import (
-    Call,
-)
+from calls.models import Call
 from evaluation.models import ClarificationRequest
 from evaluation.selectors import EVALUATION_STATUSES
-from projects.models import (
-    Award,
-    Proposal,
-    Review,
-)
+from projects.models import Award, Proposal, Review
 
 from .reference import DEMO_ACCOUNT_ROLES, DEMO_ACCOUNTS, DEMO_PASSWORD
 
