@@ -48,6 +48,7 @@ from projects.models import (
     Review,
     ReviewScore,
 )
+from projects.services import protocol_number_of
 
 from .sink import RowSink
 
@@ -433,7 +434,7 @@ class Programme:
                 else:
                     sequence += 1
                     protocol_sequence = sequence
-                    protocol_number = f"{info['code']}-{sequence:04d}"
+                    protocol_number = protocol_number_of(info["code"], sequence)
                     submitted_at = info["opens"] + timedelta(seconds=window * sequence / (count + 1))
                 self.proposal_info.append((pk, info, status, lead))
                 yield [

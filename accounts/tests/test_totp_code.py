@@ -8,9 +8,9 @@ from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from accounts.demo_secret import DEMO_TOTP_SECRET
 from accounts.tests.factories import UserFactory
 from conftest import TEST_TOTP_SECRET, with_two_factor
-from cosviluppo.demo import DEMO_TOTP_SECRET
 
 pytestmark = pytest.mark.django_db
 

@@ -19,6 +19,7 @@ from bench.pages import Page, measure_page, measure_pages
 from bench.reports import FLOORS, Report, resolve_parameters, time_floor
 from calls.models import Call, FunderCommitment
 from projects.models import Award, BudgetLine, FunderShare, Installment, Proposal
+from projects.services import protocol_number_for
 
 TINY = Sizes(calls=6, organisations=150, proposals=240, lines_per_proposal=4, evaluators=3)
 
@@ -73,6 +74,9 @@ def test_generated_statuses_follow_the_calls(programme):
     numbers = list(Proposal.objects.exclude(protocol_number="").values_list("protocol_number", flat=True))
     assert len(numbers) == len(set(numbers))
     assert not Proposal.objects.filter(status="draft").exclude(protocol_number="").exists()
+    # Spelled as the portal spells them when a proposal is submitted.
+    for proposal in Proposal.objects.exclude(protocol_number="").select_related("call")[:200]:
+        assert proposal.protocol_number == protocol_number_for(proposal.call, proposal.protocol_sequence)
 
 
 def test_pages_are_measured_with_their_queries(programme):

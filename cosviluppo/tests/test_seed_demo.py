@@ -1,6 +1,7 @@
 """seed_demo loads the demo once, completely and consistently, and only where it may."""
 
 import io
+import random
 import re
 from datetime import timedelta
 from decimal import Decimal
@@ -26,6 +27,10 @@ from associations.models import Membership, Organisation
 from associations.tests.factories import OrganisationFactory
 from calls.models import Call, CallStatusChange, FunderCommitment
 from cosviluppo import demo
+from cosviluppo.demo import DemoDataError
+from cosviluppo.demo import current as demo_current
+from cosviluppo.demo import load as demo_load_module
+from cosviluppo.demo.helpers import amounts_summing_to
 from evaluation.models import AdmissibilityCheck, ClarificationRequest, EvaluationEvent, ProposalMessage
 from evaluation.ranking import compute_ranking
 from evaluation.selectors import (
@@ -48,11 +53,44 @@ from projects.models import (
     ProposalStatusChange,
     Review,
 )
+from projects.selectors import programme_headline_numbers
 from projects.services import partner_respond
 from reports.models import OpenDataFile
 
 HISTORICAL = {"COSV-2008": (69, 20), "COSV-2010": (91, 23), "COSV-2011": (85, 23)}
 CUP = re.compile(r"^[A-Z][0-9]{2}[A-Z][0-9]{11}$")
+
+# The demo's figures, pinned: the home page's headline numbers and the 66 funded projects
+# (protocol number, amount granted). A change to the demo that moves any of them shows here.
+HEADLINE_NUMBERS = {
+    "calls": 6,
+    "calls_with_results": 3,
+    "proposals_received": 270,
+    "projects_funded": 66,
+    "countries": 20,
+    "associations": 84,
+    "funders": 2,
+    "total_cofunding": Decimal("3388500.00"),
+}
+FUNDED_PROJECTS = """
+    COSV-2008-0008 50000.00  COSV-2008-0019 50000.00  COSV-2008-0021 50000.00  COSV-2008-0025 50000.00
+    COSV-2008-0030 50000.00  COSV-2008-0032 50000.00  COSV-2008-0033 50000.00  COSV-2008-0037 50000.00
+    COSV-2008-0039 50000.00  COSV-2008-0040 50000.00  COSV-2008-0045 40000.00  COSV-2008-0046 46900.00
+    COSV-2008-0049 48000.00  COSV-2008-0055 50000.00  COSV-2008-0056 50000.00  COSV-2008-0061 50000.00
+    COSV-2008-0062 49500.00  COSV-2008-0065 50000.00  COSV-2008-0067 43100.00  COSV-2008-0068 50000.00
+    COSV-2010-0002 52600.00  COSV-2010-0003 35000.00  COSV-2010-0008 60000.00  COSV-2010-0012 60000.00
+    COSV-2010-0015 58300.00  COSV-2010-0017 51700.00  COSV-2010-0028 40700.00  COSV-2010-0031 60000.00
+    COSV-2010-0034 41100.00  COSV-2010-0035 49600.00  COSV-2010-0036 57900.00  COSV-2010-0046 60000.00
+    COSV-2010-0048 46800.00  COSV-2010-0051 58000.00  COSV-2010-0057 41300.00  COSV-2010-0060 39600.00
+    COSV-2010-0061 46900.00  COSV-2010-0067 60000.00  COSV-2010-0071 45700.00  COSV-2010-0077 60000.00
+    COSV-2010-0078 55000.00  COSV-2010-0086 46800.00  COSV-2010-0091 50300.00  COSV-2011-0003 60000.00
+    COSV-2011-0004 39900.00  COSV-2011-0005 60000.00  COSV-2011-0007 41300.00  COSV-2011-0020 45400.00
+    COSV-2011-0021 59800.00  COSV-2011-0025 60000.00  COSV-2011-0028 60000.00  COSV-2011-0030 59400.00
+    COSV-2011-0031 60000.00  COSV-2011-0032 30000.00  COSV-2011-0034 60000.00  COSV-2011-0035 45000.00
+    COSV-2011-0048 52000.00  COSV-2011-0049 60000.00  COSV-2011-0050 54700.00  COSV-2011-0051 60000.00
+    COSV-2011-0058 52000.00  COSV-2011-0061 53400.00  COSV-2011-0070 48100.00  COSV-2011-0073 60000.00
+    COSV-2011-0078 60000.00  COSV-2011-0079 52700.00
+"""
 
 
 def seed(*args) -> str:
@@ -97,6 +135,14 @@ class TestLoadedDemo:
         assert Proposal.objects.funded().count() == 66
         for code, (_received, funded) in HISTORICAL.items():
             assert Proposal.objects.funded().filter(call__code=code).count() == funded
+
+    def test_headline_numbers_and_funded_projects_are_those_pinned(self):
+        assert programme_headline_numbers() == HEADLINE_NUMBERS
+        words = FUNDED_PROJECTS.split()
+        expected = [(protocol, Decimal(amount)) for protocol, amount in zip(words[::2], words[1::2], strict=True)]
+        funded = Proposal.objects.funded().order_by("protocol_number")
+        assert list(funded.values_list("protocol_number", "award__amount_granted")) == expected
+        assert len(expected) == 66
 
     def test_every_programme_country_has_a_funded_project(self):
         funded_countries = set(Proposal.objects.funded().values_list("origin_country", flat=True))
@@ -436,24 +482,15 @@ def test_refuses_a_partly_loaded_demo(settings):
 
 
 @pytest.mark.django_db
-def test_force_loads_next_to_non_demo_data_and_sends_no_email(
-    settings, django_capture_on_commit_callbacks, monkeypatch
-):
+def test_force_loads_next_to_non_demo_data_and_sends_no_email(settings, django_capture_on_commit_callbacks):
     settings.DEBUG = True
     real = OrganisationFactory()
-    held_back = []
-
-    class Counting(demo._HeldBackEmail):
-        def __init__(self):
-            super().__init__()
-            held_back.append(self)
-
-    monkeypatch.setattr(demo, "_HeldBackEmail", Counting)
     # Tasks run eagerly with the locmem backend here: an e-mail queued by a service would be
-    # written to the outbox table and land in mail.outbox.
+    # written to the outbox table and land in mail.outbox. The demo calls the services that
+    # announce their changes (submission, admission, assignment, clarification, messages)
+    # with notify=False, so none is queued.
     with django_capture_on_commit_callbacks(execute=True):
         output = seed("--force")
-    assert held_back[0].count > 0, "the services were expected to announce their changes"
     assert mail.outbox == []
     assert not OutboxEmail.objects.exists()
     seconds = float(re.search(r"Demo data loaded in ([0-9.]+) s", output).group(1))
@@ -472,11 +509,11 @@ def test_force_loads_next_to_non_demo_data_and_sends_no_email(
 def test_a_failed_load_leaves_nothing_behind(settings, monkeypatch):
     settings.DEBUG = True
 
-    def fail(self):
+    def fail(ctx, recent_leads):
         raise RuntimeError("disk full")
 
     # The last step fails, once attachment files have been written for the earlier calls.
-    monkeypatch.setattr(demo._DemoLoader, "_write_call_to_check", fail)
+    monkeypatch.setattr(demo_current, "write_call_to_check", fail)
     files_before = media_files()
     with pytest.raises(RuntimeError):
         seed()
@@ -484,3 +521,23 @@ def test_a_failed_load_leaves_nothing_behind(settings, monkeypatch):
     assert not Organisation.objects.exists()
     assert not Proposal.objects.exists()
     assert media_files() == files_before
+
+
+def test_inconsistent_demo_data_is_a_clear_error():
+    """The demo checks its own data with DemoDataError, not assert (which `python -O` drops)."""
+    with pytest.raises(DemoDataError, match="3 amounts between € 50000 and € 60000 cannot add up to € 100000"):
+        amounts_summing_to(random.Random(1), 3, 100_000, 50_000, 60_000)
+
+
+@pytest.mark.django_db
+def test_seed_demo_reports_inconsistent_data_and_writes_nothing(settings, monkeypatch):
+    settings.DEBUG = True
+
+    def inconsistent(ctx, plans_by_call):
+        raise DemoDataError("COSV-2008: more proposals are forced inadmissible than the 14 inadmissible ones")
+
+    monkeypatch.setattr(demo_load_module, "write_editions", inconsistent)
+    with pytest.raises(CommandError, match="COSV-2008: more proposals are forced inadmissible"):
+        seed()
+    assert not User.objects.exists()
+    assert not Organisation.objects.exists()

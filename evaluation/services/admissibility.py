@@ -89,9 +89,12 @@ def admissibility_check_save(
     return check
 
 
-def proposal_admit(*, proposal: Proposal, by, check: AdmissibilityCheck, now: datetime | None = None) -> Proposal:
+def proposal_admit(
+    *, proposal: Proposal, by, check: AdmissibilityCheck, now: datetime | None = None, notify: bool = True
+) -> Proposal:
     """Declare a submitted proposal admissible: every item of its checklist must pass (automatic
-    items are recomputed first). Moves it to admissible and tells the lead's members by e-mail.
+    items are recomputed first). Moves it to admissible and tells the lead's members by e-mail
+    (unless `notify` is False).
 
     Refused while a request for clarification is open.
     """
@@ -129,11 +132,12 @@ def proposal_admit(*, proposal: Proposal, by, check: AdmissibilityCheck, now: da
             now=now,
             reason=_("Every item of the admissibility checklist passed."),
         )
-        notify_lead_members(
-            proposal=admitted,
-            template="evaluation/emails/proposal_admitted",
-            context={"link": absolute_url(reverse("dashboard"))},
-        )
+        if notify:
+            notify_lead_members(
+                proposal=admitted,
+                template="evaluation/emails/proposal_admitted",
+                context={"link": absolute_url(reverse("dashboard"))},
+            )
     proposal.status = admitted.status
     return admitted
 

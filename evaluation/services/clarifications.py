@@ -37,12 +37,13 @@ def clarification_request(
     deadline: datetime,
     by,
     now: datetime | None = None,
+    notify: bool = True,
 ) -> ClarificationRequest:
     """Ask the applicant to fix formal defects in `sections` (projects.steps keys) by `deadline`.
 
     Only for a submitted proposal not decided yet, one open request at a time. The named
     sections are snapshotted now, to record later what the applicant changed. The lead's
-    members are told by e-mail (and see the request on their dashboard).
+    members are told by e-mail unless `notify` is False (and see the request on their dashboard).
     """
     now = now or timezone.now()
     chosen = [key for key in STEP_KEYS if key in set(sections)]
@@ -86,15 +87,16 @@ def clarification_request(
             reason=message,
             details={"request": request.pk, "sections": chosen, "deadline": deadline.isoformat()},
         )
-        notify_lead_members(
-            proposal=locked,
-            template="evaluation/emails/clarification_requested",
-            context={
-                "request": request,
-                "sections": [label for _key, label in section_labels(chosen)],
-                "link": absolute_url(reverse("evaluation:clarification", kwargs={"pk": request.pk})),
-            },
-        )
+        if notify:
+            notify_lead_members(
+                proposal=locked,
+                template="evaluation/emails/clarification_requested",
+                context={
+                    "request": request,
+                    "sections": [label for _key, label in section_labels(chosen)],
+                    "link": absolute_url(reverse("evaluation:clarification", kwargs={"pk": request.pk})),
+                },
+            )
     return request
 
 

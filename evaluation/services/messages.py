@@ -21,14 +21,21 @@ MAX_MESSAGE_LENGTH = 10_000
 
 
 def proposal_message_post(
-    *, proposal: Proposal, body: str, by, now: datetime | None = None, form_token: UUID | None = None
+    *,
+    proposal: Proposal,
+    body: str,
+    by,
+    now: datetime | None = None,
+    form_token: UUID | None = None,
+    notify: bool = True,
 ) -> ProposalMessage:
     """Add a message to the thread and tell the other side by e-mail: the lead's members when
     the office writes, the programme officers when an applicant writes. Evaluators and anyone
     else are refused (the view answers 404 before getting here).
 
     `form_token` is the token of the form that sent it (cosviluppo.lib.idempotency): the same
-    form posted again returns the message it stored, and nobody is told twice."""
+    form posted again returns the message it stored, and nobody is told twice. With `notify`
+    False nobody is told at all."""
     from ..permissions import can_post_message
 
     now = now or timezone.now()
@@ -51,8 +58,8 @@ def proposal_message_post(
             return message
         link = absolute_url(reverse("evaluation:messages", kwargs={"pk": proposal.pk}))
         context = {"message": message, "proposal": proposal, "link": link}
-        if from_staff:
+        if notify and from_staff:
             notify_lead_members(proposal=proposal, template="evaluation/emails/message_to_applicant", context=context)
-        else:
+        elif notify:
             notify_officers(template="evaluation/emails/message_to_office", context=context)
     return message

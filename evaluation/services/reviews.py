@@ -107,17 +107,19 @@ def _create_review(proposal: Proposal, evaluator, *, by, now: datetime) -> Revie
     return review
 
 
-def review_assign(*, proposal: Proposal, evaluator, by, now: datetime | None = None) -> Review:
+def review_assign(*, proposal: Proposal, evaluator, by, now: datetime | None = None, notify: bool = True) -> Review:
     """Assign one evaluator to an admissible proposal (or one under evaluation, to replace a
     conflict). Refused for non-evaluators, evaluators acting for the lead or a partner, and
-    evaluators already on it. The second evaluator moves the proposal under evaluation."""
+    evaluators already on it. The second evaluator moves the proposal under evaluation. The
+    evaluator is told by e-mail unless `notify` is False."""
     now = now or timezone.now()
     with transaction.atomic():
         locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
         _check_assignable(locked, evaluator)
         review = _create_review(locked, evaluator, by=by, now=now)
         _start_evaluation_if_staffed(locked, by=by, now=now)
-        _notify_evaluator(evaluator, [locked])
+        if notify:
+            _notify_evaluator(evaluator, [locked])
     proposal.status = locked.status
     return review
 

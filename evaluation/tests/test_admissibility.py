@@ -110,6 +110,18 @@ def test_admit_moves_to_admissible_tells_the_lead_and_records_it(proposal, offic
     assert "is admissible" in mail.outbox[0].subject
 
 
+def test_admit_with_notify_false_tells_nobody(proposal, officer, django_capture_on_commit_callbacks):
+    lead_member(proposal)
+    check = admissibility_check_save(proposal=proposal, manual=ALL_PASS, by=officer)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        proposal_admit(proposal=proposal, by=officer, check=check, notify=False)
+
+    proposal.refresh_from_db()
+    assert proposal.status == Proposal.Status.ADMISSIBLE
+    assert mail.outbox == []
+
+
 def test_admit_is_refused_while_a_manual_item_is_not_passed(proposal, officer):
     check = admissibility_check_save(
         proposal=proposal, manual={**ALL_PASS, "signatures": (False, "Firma mancante")}, by=officer

@@ -71,6 +71,23 @@ def test_request_snapshots_the_sections_tells_the_lead_and_records_it(
     assert event.proposal == proposal and event.changed_by == officer and event.to_status == "open"
 
 
+def test_request_with_notify_false_tells_nobody(proposal, officer, now, django_capture_on_commit_callbacks):
+    lead_member(proposal)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        request = clarification_request(
+            proposal=proposal,
+            sections=["budget"],
+            message="Firmate il budget.",
+            deadline=now + timedelta(days=5),
+            by=officer,
+            notify=False,
+        )
+
+    assert request.status == ClarificationRequest.Status.OPEN
+    assert mail.outbox == []
+
+
 @pytest.mark.parametrize(
     ("sections", "message", "days"),
     [([], "Firmate.", 5), (["nonsense"], "Firmate.", 5), (["budget"], "  ", 5), (["budget"], "Firmate.", -1)],

@@ -23,6 +23,18 @@ def test_office_messages_go_to_every_lead_member(proposal, officer, django_captu
     assert "Serve la firma." in mail.outbox[0].body
 
 
+def test_with_notify_false_a_message_is_stored_and_nobody_is_told(
+    proposal, officer, django_capture_on_commit_callbacks
+):
+    lead_member(proposal)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        proposal_message_post(proposal=proposal, body="Serve la firma.", by=officer, notify=False)
+
+    assert ProposalMessage.objects.get().body == "Serve la firma."
+    assert mail.outbox == []
+
+
 @pytest.mark.parametrize("body", ["", "   ", "x" * (MAX_MESSAGE_LENGTH + 1)])
 def test_empty_or_huge_messages_are_refused(proposal, officer, body):
     with pytest.raises(DomainError):

@@ -50,6 +50,16 @@ def test_the_second_evaluator_moves_the_proposal_under_evaluation(
     assert sorted(message.to[0] for message in mail.outbox) == sorted([first.email, second.email])
 
 
+def test_assignment_with_notify_false_tells_no_evaluator(admissible, officer, django_capture_on_commit_callbacks):
+    evaluator = EvaluatorFactory()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        review = review_assign(proposal=admissible, evaluator=evaluator, by=officer, notify=False)
+
+    assert review.evaluator == evaluator
+    assert mail.outbox == []
+
+
 def test_assign_refuses_a_member_of_the_lead(admissible, officer):
     evaluator = EvaluatorFactory()
     MembershipFactory(user=evaluator, organisation=admissible.lead)

@@ -26,6 +26,7 @@ from .lifecycle import (
     proposal_submit,
     proposal_transition,
     protocol_number_for,
+    protocol_number_of,
 )
 from .submission import (
     ProposalNotEligible,
@@ -44,6 +45,7 @@ __all__ = [
     "proposal_submit",
     "proposal_transition",
     "protocol_number_for",
+    "protocol_number_of",
     # editing
     "EditConflict",
     "ProposalFrozen",

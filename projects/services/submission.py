@@ -69,14 +69,14 @@ def _refuse_outside_opening_hours(call: Call, now: datetime) -> None:
         )
 
 
-def proposal_submit_checked(*, proposal: Proposal, by, now: datetime | None = None) -> Proposal:
+def proposal_submit_checked(*, proposal: Proposal, by, now: datetime | None = None, notify: bool = True) -> Proposal:
     """Submit a draft after checking every rule of its call: protocol number, time, frozen.
 
     Refused (nothing changes) outside the call's opening hours and while any rule fails
     (ProposalNotEligible lists them all). The rules are checked again after the call and
     the proposal are locked, so an edit or a partner's answer that commits meanwhile cannot
     slip past the check. Submitting twice (a double click, two tabs) returns the proposal
-    already submitted: one protocol number, one batch of e-mails.
+    already submitted: one protocol number, one batch of e-mails (none when `notify` is False).
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -94,7 +94,8 @@ def proposal_submit_checked(*, proposal: Proposal, by, now: datetime | None = No
             raise ProposalNotEligible(problems)
         submitted = proposal_submit(proposal=locked, by=by, now=now)
         submitted.call, submitted.lead = call, locked.lead
-        _notify_submitted(submitted)
+        if notify:
+            _notify_submitted(submitted)
     proposal.status = submitted.status
     proposal.protocol_number = submitted.protocol_number
     proposal.protocol_sequence = submitted.protocol_sequence

@@ -227,6 +227,13 @@ def test_no_email_leaves_before_the_submission_commits(proposal, signer, django_
     assert callbacks, "the e-mails are queued for after the commit"
 
 
+def test_a_submission_with_notify_false_sends_nothing(proposal, signer, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        submitted = proposal_submit_checked(proposal=proposal, by=signer, notify=False)
+    assert submitted.protocol_number == "COSV-2012-0001"
+    assert mail.outbox == []
+
+
 def test_a_refused_submission_sends_nothing(proposal, signer, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(SubmissionClosed):
         proposal_submit_checked(proposal=proposal, by=signer, now=proposal.call.closes_at)

@@ -6,7 +6,7 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
 from django.core.management.base import BaseCommand, CommandError
 
-from cosviluppo.demo import DEMO_TOTP_SECRET
+from accounts.demo_secret import DEMO_TOTP_SECRET
 
 
 class Command(BaseCommand):

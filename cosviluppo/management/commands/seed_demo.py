@@ -5,7 +5,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from cosviluppo.demo import DemoLoadRefused, demo_load, demo_summary
+from cosviluppo.demo import DemoDataError, DemoLoadRefused, demo_load, demo_summary
 
 
 class Command(BaseCommand):
@@ -28,6 +28,9 @@ class Command(BaseCommand):
             loaded = demo_load(force=force)
         except DemoLoadRefused as refusal:
             raise CommandError(refusal.message) from None
+        except DemoDataError as error:
+            # A mistake in the demo's own data: nothing was written (one transaction).
+            raise CommandError(str(error)) from error
         if loaded:
             self.stdout.write(
                 self.style.SUCCESS(_("Demo data loaded in %(seconds).1f s.") % {"seconds": time.monotonic() - started})
