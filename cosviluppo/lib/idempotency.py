@@ -39,7 +39,7 @@ def save_once(row: models.Model, *, form_token: uuid.UUID | None) -> tuple[model
         earlier = manager.filter(form_token=form_token).first()
         if earlier is not None:
             return earlier, False
-        row.form_token = form_token
+        row.form_token = form_token  # type: ignore[attr-defined]  # the rows that use this have the field
     try:
         # A savepoint: if the same form's other post inserts first, only this insert is undone.
         with transaction.atomic():
