@@ -3,9 +3,11 @@
 from datetime import datetime
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from accounts.models import User
 from cosviluppo.lib.emails import send_templated_email
 from projects.models import Proposal
 
@@ -16,7 +18,7 @@ def record_event(
     *,
     proposal: Proposal,
     kind: str,
-    by,
+    by: User | None,
     now: datetime,
     from_status: str = "",
     to_status: str = "",
@@ -36,7 +38,7 @@ def record_event(
     )
 
 
-def officers():
+def officers() -> QuerySet[User]:
     """The programme officers who receive the office's notices (active ones)."""
     from accounts.models import User
 
@@ -56,7 +58,7 @@ def notify_officers(*, template: str, context: dict) -> None:
         )
 
 
-def lead_members(proposal: Proposal):
+def lead_members(proposal: Proposal) -> QuerySet[User]:
     """The people acting for the lead association (every role): the applicant's side of the thread."""
     from accounts.models import User
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from cosviluppo.lib.emails import absolute_url
 from cosviluppo.lib.exceptions import DomainError
 from projects.models import Proposal
@@ -54,7 +55,7 @@ def admissibility_check_save(
     *,
     proposal: Proposal,
     manual: Mapping[str, tuple[bool | None, str]],
-    by,
+    by: User,
     now: datetime | None = None,
 ) -> AdmissibilityCheck:
     """Save the checklist: automatic items recomputed from the call's rules, manual items as
@@ -89,7 +90,7 @@ def admissibility_check_save(
     return check
 
 
-def proposal_admit(*, proposal: Proposal, by, check: AdmissibilityCheck, now: datetime | None = None) -> Proposal:
+def proposal_admit(*, proposal: Proposal, by: User, check: AdmissibilityCheck, now: datetime | None = None) -> Proposal:
     """Declare a submitted proposal admissible: every item of its checklist must pass (automatic
     items are recomputed first). Moves it to admissible and tells the lead's members by e-mail.
 
@@ -138,7 +139,9 @@ def proposal_admit(*, proposal: Proposal, by, check: AdmissibilityCheck, now: da
     return admitted
 
 
-def proposal_declare_inadmissible(*, proposal: Proposal, by, reasons: str, now: datetime | None = None) -> Proposal:
+def proposal_declare_inadmissible(
+    *, proposal: Proposal, by: User, reasons: str, now: datetime | None = None
+) -> Proposal:
     """Declare a submitted proposal inadmissible, with the reasons the applicant reads (required).
 
     Moves it to inadmissible, stores the checklist as it stands and tells the lead's members by

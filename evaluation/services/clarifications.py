@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from cosviluppo.lib.emails import absolute_url
 from cosviluppo.lib.exceptions import DomainError
 from projects.models import Proposal
@@ -35,7 +36,7 @@ def clarification_request(
     sections: Iterable[str],
     message: str,
     deadline: datetime,
-    by,
+    by: User,
     now: datetime | None = None,
 ) -> ClarificationRequest:
     """Ask the applicant to fix formal defects in `sections` (projects.steps keys) by `deadline`.
@@ -98,7 +99,7 @@ def clarification_request(
     return request
 
 
-def _close(request: ClarificationRequest, *, status: str, by, now: datetime) -> ClarificationRequest:
+def _close(request: ClarificationRequest, *, status: str, by: User | None, now: datetime) -> ClarificationRequest:
     """Snapshot the sections again, record what changed, and close the request.
 
     The proposal's row is locked first: the editing services of projects save a reopened section
@@ -129,7 +130,9 @@ def _close(request: ClarificationRequest, *, status: str, by, now: datetime) -> 
     return request
 
 
-def clarification_answer(*, request: ClarificationRequest, by, now: datetime | None = None) -> ClarificationRequest:
+def clarification_answer(
+    *, request: ClarificationRequest, by: User, now: datetime | None = None
+) -> ClarificationRequest:
     """The applicant says the corrections are done: the sections close again, what changed is
     recorded and the officers are told. Refused at or after the deadline, and when already closed."""
     from ..permissions import can_answer_clarification

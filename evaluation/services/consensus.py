@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from cosviluppo.lib.exceptions import DomainError
 from projects.models import ConsensusScore, Proposal
 
@@ -21,7 +22,7 @@ ConsensusInput = tuple[Decimal | str, str] | tuple[Decimal | str, str, str]
 
 
 def consensus_record(
-    *, proposal: Proposal, scores: Mapping[int, ConsensusInput], by, now: datetime | None = None
+    *, proposal: Proposal, scores: Mapping[int, ConsensusInput], by: User, now: datetime | None = None
 ) -> list[ConsensusScore]:
     """Record the consensus score of every criterion of the call, each from 0 to its maximum
     with a justification (required) and an optional comment for the applicant.

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from cosviluppo.lib.emails import absolute_url
 from cosviluppo.lib.exceptions import DomainError
 from cosviluppo.lib.idempotency import save_once
@@ -21,7 +22,7 @@ MAX_MESSAGE_LENGTH = 10_000
 
 
 def proposal_message_post(
-    *, proposal: Proposal, body: str, by, now: datetime | None = None, form_token: UUID | None = None
+    *, proposal: Proposal, body: str, by: User, now: datetime | None = None, form_token: UUID | None = None
 ) -> ProposalMessage:
     """Add a message to the thread and tell the other side by e-mail: the lead's members when
     the office writes, the programme officers when an applicant writes. Evaluators and anyone

@@ -9,6 +9,7 @@ from django.db.models import Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from calls.models import Call, FunderCommitment
 from cosviluppo.lib.exceptions import DomainError, TransitionNotAllowed
 from cosviluppo.lib.money import ZERO, quantize_eur, split_proportionally
@@ -25,7 +26,7 @@ class InsufficientFunds(DomainError):
 
 
 def proposal_transition(
-    *, proposal: Proposal, to: str, by=None, reason: str = "", now: datetime | None = None
+    *, proposal: Proposal, to: str, by: User | None = None, reason: str = "", now: datetime | None = None
 ) -> Proposal:
     """Move a proposal to status `to` if the lifecycle allows it, with an audit row.
 
@@ -56,7 +57,7 @@ def protocol_number_for(call: Call, sequence: int) -> str:
     return f"{call.code}-{sequence:04d}"
 
 
-def proposal_submit(*, proposal: Proposal, by=None, now: datetime | None = None) -> Proposal:
+def proposal_submit(*, proposal: Proposal, by: User | None = None, now: datetime | None = None) -> Proposal:
     """Submit a draft: gives it the next protocol number of its call and freezes it.
 
     The call row is locked while the number is chosen, so numbers stay unique and
@@ -112,7 +113,7 @@ def award_allocate(
     *,
     award: Award,
     shares: Mapping[int, Decimal] | None = None,
-    by=None,
+    by: User | None = None,
     reason: str = "",
     now: datetime | None = None,
 ) -> list[FunderShare]:
@@ -184,7 +185,7 @@ def award_grant(
     *,
     proposal: Proposal,
     amount: Decimal,
-    by=None,
+    by: User | None = None,
     reduction_reason: str = "",
     now: datetime | None = None,
 ) -> Award:

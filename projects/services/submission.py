@@ -69,7 +69,7 @@ def _refuse_outside_opening_hours(call: Call, now: datetime) -> None:
         )
 
 
-def proposal_submit_checked(*, proposal: Proposal, by, now: datetime | None = None) -> Proposal:
+def proposal_submit_checked(*, proposal: Proposal, by: User, now: datetime | None = None) -> Proposal:
     """Submit a draft after checking every rule of its call: protocol number, time, frozen.
 
     Refused (nothing changes) outside the call's opening hours and while any rule fails
@@ -143,7 +143,7 @@ def _notify_submitted(proposal: Proposal) -> None:
         )
 
 
-def proposal_withdraw(*, proposal: Proposal, by, reason: str, now: datetime | None = None) -> Proposal:
+def proposal_withdraw(*, proposal: Proposal, by: User, reason: str, now: datetime | None = None) -> Proposal:
     """Withdraw a draft or a submitted proposal, until the call's deadline.
 
     After the deadline the list of proposals received is what the office assesses, so a
