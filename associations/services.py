@@ -12,13 +12,14 @@ from django.core.files.storage import Storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from cosviluppo.lib.codicefiscale import normalise_codice_fiscale
 from cosviluppo.lib.emails import send_templated_email
 from cosviluppo.lib.exceptions import DomainError, TransitionNotAllowed
+from cosviluppo.templatetags.formatting import rome_date
 from reports.opendata.services import open_data_organisation_changed
 
 from .models import Invitation, Membership, Organisation, OrganisationStatusChange
@@ -346,7 +347,7 @@ def invitation_create(
                     "An invitation to %(email)s is already waiting (it expires on %(date)s). "
                     "Cancel it first if you want to send a new one."
                 )
-                % {"email": email, "date": formats.date_format(timezone.localtime(waiting.expires_at))}
+                % {"email": email, "date": rome_date(waiting.expires_at)}
             )
         invitation = Invitation.objects.create(
             organisation=organisation,
@@ -398,7 +399,7 @@ def invitation_accept(*, invitation: Invitation, user: User, now: datetime | Non
                     "This invitation expired on %(date)s. Ask the organisation's legal representative to "
                     "invite you again."
                 )
-                % {"date": formats.date_format(timezone.localtime(locked.expires_at))}
+                % {"date": rome_date(locked.expires_at)}
             )
         if user.email.lower() != locked.email.lower():
             raise InvitationNotUsable(

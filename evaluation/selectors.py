@@ -15,7 +15,6 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -24,7 +23,7 @@ from associations.models import Membership
 from calls.models import Call, EvaluationCriterion
 from cosviluppo.lib.permissions import is_staff_officer
 from cosviluppo.lib.types import AnyUser
-from cosviluppo.templatetags.formatting import eur
+from cosviluppo.templatetags.formatting import eur, percent
 from projects.models import ConsensusScore, Proposal, ProposalPartner, ProposalStatusChange, Review, ReviewScore
 from projects.steps import STEP_LABELS
 
@@ -106,11 +105,6 @@ MANUAL_ITEMS: list[tuple[str, Any]] = [
 MANUAL_KEYS = [key for key, _label in MANUAL_ITEMS]
 
 
-def _percent(value: Decimal) -> str:
-    whole = value == value.to_integral_value()
-    return number_format(value, decimal_pos=0 if whole else 2, use_l10n=True) + "%"
-
-
 def admissibility_automatic_items(proposal: Proposal) -> list[dict[str, Any]]:
     """The automatic items of the checklist, computed now from the call's rules and the data.
 
@@ -126,7 +120,7 @@ def admissibility_automatic_items(proposal: Proposal) -> list[dict[str, Any]]:
     values = {
         "months": call.max_duration_months,
         "max": eur(call.max_grant),
-        "min": _percent(call.min_cofinancing_pct),
+        "min": percent(call.min_cofinancing_pct),
     }
     in_time = bool(proposal.submitted_at and proposal.submitted_at < call.closes_at)
     items = [

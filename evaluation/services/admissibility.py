@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from cosviluppo.lib.emails import absolute_url
 from cosviluppo.lib.exceptions import DomainError
+from cosviluppo.templatetags.formatting import rome_numeric
 from projects.models import Proposal
 from projects.services import proposal_transition
 
@@ -47,7 +48,7 @@ def _refuse_while_clarification_open(proposal: Proposal, now: datetime) -> None:
                 "A request for clarification is open until %(deadline)s: decide once the applicant has "
                 "answered or the deadline has passed."
             )
-            % {"deadline": timezone.localtime(request.deadline).strftime("%d/%m/%Y %H:%M")}
+            % {"deadline": rome_numeric(request.deadline)}
         )
 
 

@@ -17,13 +17,14 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from cosviluppo.lib.emails import absolute_url
 from cosviluppo.lib.exceptions import DomainError
+from cosviluppo.templatetags.formatting import rome_datetime
 from projects.models import Proposal
 from projects.steps import STEP_KEYS
 
 from ..models import ClarificationRequest, EvaluationEvent
 from ..selectors import section_labels
 from ..snapshots import proposal_snapshot, snapshot_differences
-from ._common import notify_lead_members, notify_officers, record_event, rome
+from ._common import notify_lead_members, notify_officers, record_event
 
 
 class ClarificationClosed(DomainError):
@@ -147,7 +148,7 @@ def clarification_answer(
         if now >= locked.deadline:
             raise ClarificationClosed(
                 _("The deadline of this request passed on %(deadline)s: the proposal is judged as it stands.")
-                % {"deadline": rome(locked.deadline)}
+                % {"deadline": rome_datetime(locked.deadline)}
             )
         if not can_answer_clarification(by, locked, now):
             raise DomainError(_("Only the lead association's editors and legal representatives can answer."))

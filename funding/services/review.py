@@ -14,6 +14,7 @@ from associations.models import Membership
 from calls.models import Call
 from cosviluppo.lib.emails import absolute_url, send_templated_email
 from cosviluppo.lib.exceptions import DomainError
+from cosviluppo.templatetags.formatting import rome_numeric
 from projects.models import Proposal
 from projects.services import proposal_transition
 
@@ -161,7 +162,7 @@ def funding_decision_reopen(*, review_request: ReviewRequest, by: User, now: dat
             )
         reason = _("Request for review #%(number)s of %(date)s accepted: %(answer)s") % {
             "number": locked.pk,
-            "date": timezone.localtime(locked.filed_at).strftime("%d/%m/%Y"),
+            "date": rome_numeric(locked.filed_at, with_time=False),
             "answer": locked.answer,
         }
         from_status = proposal.status

@@ -13,6 +13,7 @@ from accounts.models import User
 from calls.models import Call, FunderCommitment
 from cosviluppo.lib.exceptions import DomainError, TransitionNotAllowed
 from cosviluppo.lib.money import ZERO, quantize_eur, split_proportionally
+from cosviluppo.templatetags.formatting import rome_numeric
 from projects.models import AllocationRecord, Award, FunderShare, Proposal, ProposalStatusChange
 from reports.opendata.services import open_data_changed
 
@@ -76,7 +77,7 @@ def proposal_submit(*, proposal: Proposal, by: User | None = None, now: datetime
         if not call.is_open_at(now):
             raise DomainError(
                 _("The call %(code)s is not open for submissions: the deadline was %(deadline)s.")
-                % {"code": call.code, "deadline": timezone.localtime(call.closes_at).strftime("%d/%m/%Y %H:%M")}
+                % {"code": call.code, "deadline": rome_numeric(call.closes_at)}
                 if now >= call.closes_at
                 else _("The call %(code)s is not open for submissions yet.") % {"code": call.code}
             )
