@@ -7,7 +7,7 @@ evaluator's scores only after submitting their own (see evaluation.selectors).
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import transaction
 from django.urls import reverse
@@ -30,7 +30,7 @@ from ..selectors import (
     evaluator_loads,
     involved_organisation_ids,
 )
-from ._common import notify_officers, record_event
+from ._common import ScoreRefused, notify_officers, parse_score, record_event
 
 # What an evaluator types for one criterion: the score and the comment that justifies it.
 ScoreInput = tuple[Decimal | str | None, str]
@@ -252,18 +252,9 @@ def _parse_scores(review: Review, scores: Mapping[int, ScoreInput], *, final: bo
                 problems.append(_("Score criterion %(code)s.") % {"code": criterion.code})
             continue
         try:
-            value = Decimal(str(raw))
-        except InvalidOperation:
-            problems.append(_("The score of criterion %(code)s is not a number.") % {"code": criterion.code})
-            continue
-        if not value.is_finite() or value < 0 or value > criterion.max_score:
-            problems.append(
-                _("The score of criterion %(code)s must be between 0 and %(max)s.")
-                % {"code": criterion.code, "max": criterion.max_score}
-            )
-            continue
-        if value != value.quantize(Decimal("0.01")):
-            problems.append(_("The score of criterion %(code)s has more than two decimals.") % {"code": criterion.code})
+            value = parse_score(raw, criterion)
+        except ScoreRefused as refused:
+            problems.append(str(refused))
             continue
         if final and not comment:
             problems.append(_("Explain the score of criterion %(code)s in a comment.") % {"code": criterion.code})
