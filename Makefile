@@ -29,7 +29,7 @@ DEMO_PASSWORD := demo-cosviluppo
 help:
 	@echo "make run     install, migrate, load the demo data and serve http://$(HOST):$(PORT)"
 	@echo "make test    install the test dependencies and run the whole test suite"
-	@echo "make lint    ruff check, Django's system checks, missing migrations"
+	@echo "make lint    ruff check and format check, mypy, Django's system checks, missing migrations"
 	@echo "make bench   build a large synthetic programme in PostgreSQL, time reports and pages (bench-results.json)"
 	@echo "make clean   remove caches and generated files (keeps .venv and db.sqlite3)"
 	@echo "make distclean   also remove .venv, db.sqlite3 and media/"
@@ -107,6 +107,9 @@ test: $(STAMP_DEV)
 lint: export DEBUG ?= true
 lint: $(STAMP_DEV)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	@# mypy.ini names the checked modules and the settings (the test settings: no environment needed).
+	$(VENV)/bin/mypy
 	$(PY) manage.py check --fail-level WARNING
 	$(PY) manage.py makemigrations --check --dry-run
 
@@ -124,7 +127,7 @@ bench: $(STAMP_RUNTIME)
 clean:
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
 	find . -path ./$(VENV) -prune -o -name '*.mo' -type f -exec rm -f {} +
-	rm -rf .pytest_cache .ruff_cache .hypothesis .test-media staticfiles test-results
+	rm -rf .pytest_cache .ruff_cache .mypy_cache .hypothesis .test-media staticfiles test-results
 
 distclean: clean
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-* media

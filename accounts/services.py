@@ -12,7 +12,7 @@ def user_requires_two_factor(user: User) -> bool:
 
 
 def user_has_two_factor(user: User) -> bool:
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    return bool(Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists())
 
 
 def user_enrol_totp(*, user: User, secret: str) -> None:

@@ -2,6 +2,7 @@
 
 import secrets
 from datetime import datetime
+from typing import Self
 
 from django.conf import settings
 from django.db import models
@@ -28,17 +29,17 @@ ORGANISATION_KINDS = [
 ]
 
 
-class OrganisationQuerySet(models.QuerySet):
-    def verified(self):
+class OrganisationQuerySet(models.QuerySet["Organisation"]):
+    def verified(self) -> Self:
         return self.filter(verification_status=Organisation.VerificationStatus.VERIFIED)
 
-    def migrant_associations(self):
+    def migrant_associations(self) -> Self:
         return self.filter(kind=Organisation.Kind.MIGRANT_ASSOCIATION)
 
-    def ngos(self):
+    def ngos(self) -> Self:
         return self.filter(kind=Organisation.Kind.NGO)
 
-    def funders(self):
+    def funders(self) -> Self:
         return self.filter(kind__in=Organisation.FUNDER_KINDS)
 
 
@@ -83,7 +84,7 @@ class Organisation(models.Model):
     # Allowed verification moves (from → to). Every move goes through associations.services:
     # a rejected organisation goes back to pending when its members correct the data, and
     # a verified one can still be rejected if the office finds a problem later.
-    TRANSITIONS = {
+    TRANSITIONS: dict[str, set[str]] = {
         VerificationStatus.PENDING: {VerificationStatus.VERIFIED, VerificationStatus.REJECTED},
         VerificationStatus.VERIFIED: {VerificationStatus.REJECTED},
         VerificationStatus.REJECTED: {VerificationStatus.PENDING, VerificationStatus.VERIFIED},

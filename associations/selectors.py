@@ -2,14 +2,18 @@
 
 from collections import Counter
 from datetime import datetime
+from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value, Window
+from django.db.models import Count, Func, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, Window
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from accounts.models import User
 from cosviluppo.lib.permissions import is_staff_officer, membership_summary
+from cosviluppo.lib.types import AnyUser
+from projects.models import Proposal
 
 from .models import Invitation, Membership, Organisation, OrganisationStatusChange
 from .permissions import EDITOR_ROLES, remember_member_role
@@ -17,7 +21,7 @@ from .permissions import EDITOR_ROLES, remember_member_role
 DASHBOARD_QUEUE_SIZE = 5
 
 
-def _funded_proposals():
+def _funded_proposals() -> QuerySet[Proposal]:
     """Funded projects the public may know of: only those of calls whose results are published
     (the decision moves proposals to funded before the funders sign it off)."""
     from projects.models import Proposal
@@ -25,7 +29,7 @@ def _funded_proposals():
     return Proposal.objects.funded().results_published()
 
 
-def _project_count_subquery():
+def _project_count_subquery() -> tuple[Func, Func]:
     """Number of funded projects an organisation took part in, as lead or as partner (one query)."""
     from projects.models import ProposalPartner
 
@@ -44,7 +48,7 @@ def _project_count_subquery():
     )
 
 
-def organisation_directory():
+def organisation_directory() -> QuerySet[Organisation]:
     """Verified organisations listed in the public directory, with their funded projects counted."""
     led, partnered = _project_count_subquery()
     return (
@@ -102,7 +106,7 @@ def organisation_projects(*, organisation: Organisation) -> list:
         .order_by("-call__year", "call__code", "title")
     )
     for proposal in proposals:
-        proposal.role_here = "lead" if proposal.lead_id == organisation.pk else "partner"
+        proposal.role_here = "lead" if proposal.lead_id == organisation.pk else "partner"  # type: ignore[attr-defined]
     return proposals
 
 
@@ -139,7 +143,7 @@ def organisation_partners(*, organisation: Organisation, projects: list) -> list
 # --- Members' area ---------------------------------------------------------------------------
 
 
-def organisation_get_for_member(*, user, pk: int) -> Organisation:
+def organisation_get_for_member(*, user: AnyUser, pk: int) -> Organisation:
     """An organisation the user is a member of, with their role remembered; 404 for anyone else."""
     if not user.is_authenticated:
         raise Http404
@@ -156,7 +160,7 @@ def organisation_get_for_member(*, user, pk: int) -> Organisation:
     return organisation
 
 
-def organisation_get_for_statute(*, user, pk: int) -> Organisation:
+def organisation_get_for_statute(*, user: AnyUser, pk: int) -> Organisation:
     """An organisation whose statute the user may download (a member, or an officer); 404 otherwise."""
     if is_staff_officer(user):
         organisation = get_object_or_404(Organisation, pk=pk)
@@ -178,7 +182,7 @@ def organisation_open_invitations(*, organisation: Organisation, now: datetime |
         organisation.invitations.filter(accepted_at__isnull=True).select_related("invited_by").order_by("-created_at")
     )
     for invitation in invitations:
-        invitation.expired = invitation.is_expired(now)
+        invitation.expired = invitation.is_expired(now)  # type: ignore[attr-defined]  # for the template
     return invitations
 
 
@@ -197,7 +201,7 @@ def invitation_get_by_token(*, token: str) -> Invitation:
     return get_object_or_404(Invitation.objects.select_related("organisation", "invited_by"), token=token)
 
 
-def organisations_that_can_apply(*, user):
+def organisations_that_can_apply(*, user: AnyUser) -> QuerySet[Organisation]:
     """Organisations the user may submit proposals for (verified, applicant kind, editor or above)."""
     if not user.is_authenticated:
         return Organisation.objects.none()
@@ -212,7 +216,7 @@ def organisations_that_can_apply(*, user):
 # --- Officers -------------------------------------------------------------------------------
 
 
-def verification_queue():
+def verification_queue() -> QuerySet[Organisation]:
     """Organisations waiting for verification, the longest-waiting first."""
     return (
         # Partners in the country of origin have no account and nothing to verify here.
@@ -238,9 +242,9 @@ def organisation_get_for_review(*, pk: int) -> Organisation:
 # --- Dashboard -------------------------------------------------------------------------------
 
 
-def dashboard_sections(user) -> list[tuple[str, dict]]:
+def dashboard_sections(user: User) -> list[tuple[str, dict[str, Any]]]:
     """Members see their organisations (or an invitation to register one); officers the queue."""
-    sections: list[tuple[str, dict]] = []
+    sections: list[tuple[str, dict[str, Any]]] = []
     memberships = (
         list(Membership.objects.filter(user=user).select_related("organisation").order_by("organisation__legal_name"))
         if membership_summary(user)

@@ -8,15 +8,18 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.files.storage import Storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from cosviluppo.lib.codicefiscale import normalise_codice_fiscale
 from cosviluppo.lib.emails import send_templated_email
 from cosviluppo.lib.exceptions import DomainError, TransitionNotAllowed
+from cosviluppo.templatetags.formatting import rome_date
 from reports.opendata.services import open_data_organisation_changed
 
 from .models import Invitation, Membership, Organisation, OrganisationStatusChange
@@ -95,8 +98,8 @@ def duplicate_message(existing: Organisation) -> str:
     )
 
 
-def _check_codice_fiscale_free(codice_fiscale: str, *, exclude_pk=None) -> None:
-    clash = Organisation.objects.filter(codice_fiscale=codice_fiscale).exclude(pk=exclude_pk).first()
+def _check_codice_fiscale_free(codice_fiscale: str, *, exclude_pk: int | None = None) -> None:
+    clash = Organisation.objects.filter(codice_fiscale=codice_fiscale).exclude(pk=exclude_pk).first()  # type: ignore[misc]  # pk=None excludes nothing
     if codice_fiscale and clash is not None:
         raise DuplicateOrganisation(duplicate_message(clash), existing=clash)
 
@@ -104,18 +107,18 @@ def _check_codice_fiscale_free(codice_fiscale: str, *, exclude_pk=None) -> None:
 def _store_statute(organisation: Organisation, statute: UploadedFile) -> None:
     # The path uses the primary key, so the row must exist first; update_fields keeps
     # the second save from touching anything else.
-    organisation.statute.save(statute.name, statute, save=False)
+    organisation.statute.save(statute.name, statute, save=False)  # type: ignore[arg-type]  # an upload has a name
     organisation.save(update_fields=["statute", "updated_at"])
 
 
-def _delete_file(storage, name: str) -> None:
+def _delete_file(storage: Storage, name: str | None) -> None:
     if name and storage.exists(name):
         storage.delete(name)
 
 
 def organisation_register(
     *,
-    by,
+    by: User,
     data: Mapping,
     federations: Iterable[Organisation] = (),
     statute: UploadedFile | None = None,
@@ -165,7 +168,7 @@ def organisation_update(
     *,
     organisation: Organisation,
     data: Mapping,
-    by,
+    by: User,
     federations: Iterable[Organisation] | None = None,
     statute: UploadedFile | None = None,
     now: datetime | None = None,
@@ -179,7 +182,7 @@ def organisation_update(
     now = now or timezone.now()
     values = {field: data[field] for field in ORGANISATION_DATA_FIELDS if field in data and field != "kind"}
     old_statute = organisation.statute.name
-    new_statute_name = ""
+    new_statute_name: str | None = ""
     try:
         with transaction.atomic():
             locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
@@ -218,7 +221,9 @@ def organisation_update(
     return locked
 
 
-def _organisation_set_status(*, organisation, to, by, reason, now) -> tuple[Organisation, bool]:
+def _organisation_set_status(
+    *, organisation: Organisation, to: str, by: User | None, reason: str, now: datetime
+) -> tuple[Organisation, bool]:
     """Move the verification status if the table allows it; (organisation, whether it changed)."""
     with transaction.atomic():
         locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
@@ -247,7 +252,12 @@ def _organisation_set_status(*, organisation, to, by, reason, now) -> tuple[Orga
 
 
 def organisation_verify(
-    *, organisation: Organisation, by=None, now: datetime | None = None, site_url: str = "", notify: bool = True
+    *,
+    organisation: Organisation,
+    by: User | None = None,
+    now: datetime | None = None,
+    site_url: str = "",
+    notify: bool = True,
 ) -> Organisation:
     """Mark an organisation verified (it may then apply to calls) and tell its members; idempotent.
 
@@ -274,7 +284,7 @@ def organisation_reject(
     *,
     organisation: Organisation,
     reason: str,
-    by=None,
+    by: User | None = None,
     now: datetime | None = None,
     site_url: str = "",
     notify: bool = True,
@@ -310,7 +320,7 @@ def invitation_create(
     organisation: Organisation,
     email: str,
     role: str,
-    by,
+    by: User,
     site_url: str = "",
     now: datetime | None = None,
 ) -> Invitation:
@@ -337,7 +347,7 @@ def invitation_create(
                     "An invitation to %(email)s is already waiting (it expires on %(date)s). "
                     "Cancel it first if you want to send a new one."
                 )
-                % {"email": email, "date": formats.date_format(timezone.localtime(waiting.expires_at))}
+                % {"email": email, "date": rome_date(waiting.expires_at)}
             )
         invitation = Invitation.objects.create(
             organisation=organisation,
@@ -362,7 +372,7 @@ def invitation_create(
     return invitation
 
 
-def invitation_revoke(*, invitation: Invitation, by) -> None:
+def invitation_revoke(*, invitation: Invitation, by: User) -> None:
     """Withdraw an invitation not yet accepted (its link stops working)."""
     with transaction.atomic():
         locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
@@ -371,7 +381,7 @@ def invitation_revoke(*, invitation: Invitation, by) -> None:
         locked.delete()
 
 
-def invitation_accept(*, invitation: Invitation, user, now: datetime | None = None) -> Membership:
+def invitation_accept(*, invitation: Invitation, user: User, now: datetime | None = None) -> Membership:
     """Join the organisation with the invitation's role; the link cannot be used again."""
     now = now or timezone.now()
     with transaction.atomic():
@@ -389,7 +399,7 @@ def invitation_accept(*, invitation: Invitation, user, now: datetime | None = No
                     "This invitation expired on %(date)s. Ask the organisation's legal representative to "
                     "invite you again."
                 )
-                % {"date": formats.date_format(timezone.localtime(locked.expires_at))}
+                % {"date": rome_date(locked.expires_at)}
             )
         if user.email.lower() != locked.email.lower():
             raise InvitationNotUsable(
@@ -432,7 +442,7 @@ def _lock_membership(membership: Membership) -> Membership:
     return Membership.objects.select_related("user").get(pk=membership.pk)
 
 
-def membership_change_role(*, membership: Membership, role: str, by) -> Membership:
+def membership_change_role(*, membership: Membership, role: str, by: User) -> Membership:
     """Give a member another role; the last legal representative keeps theirs."""
     if role not in Membership.Role.values:
         raise DomainError(_("Choose one of the roles offered."))
@@ -446,7 +456,7 @@ def membership_change_role(*, membership: Membership, role: str, by) -> Membersh
     return locked
 
 
-def membership_remove(*, membership: Membership, by) -> None:
+def membership_remove(*, membership: Membership, by: User) -> None:
     """Take a person out of the organisation; the last legal representative stays."""
     with transaction.atomic():
         locked = _lock_membership(membership)

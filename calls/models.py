@@ -2,6 +2,7 @@
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Self
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -44,15 +45,15 @@ class Territory(models.TextChoices):
 CALL_STATUSES = ["draft", "open", "closed", "evaluation", "results_published", "archived"]
 
 
-class CallQuerySet(models.QuerySet):
-    def published(self):
+class CallQuerySet(models.QuerySet["Call"]):
+    def published(self) -> Self:
         return self.exclude(status=Call.Status.DRAFT)
 
-    def open_at(self, when: datetime):
+    def open_at(self, when: datetime) -> Self:
         """Calls accepting proposals at `when`, by the clock (not the stored status)."""
         return self.filter(status=Call.Status.OPEN, opens_at__lte=when, closes_at__gt=when)
 
-    def with_budget(self):
+    def with_budget(self) -> Self:
         return self.annotate(budget_total=Sum("commitments__amount"))
 
 
@@ -68,7 +69,7 @@ class Call(models.Model):
         ARCHIVED = "archived", _("archived")
 
     # Allowed moves of the stored status; each has its own service.
-    TRANSITIONS = {
+    TRANSITIONS: dict[str, set[str]] = {
         Status.DRAFT: {Status.OPEN},
         Status.OPEN: {Status.CLOSED, Status.DRAFT},
         Status.CLOSED: {Status.EVALUATION},

@@ -1,24 +1,33 @@
 """Reads about calls shared by pages and reports."""
 
+from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from .models import Call
+from accounts.models import User
+from cosviluppo.lib.types import AnyUser
+
+from .models import Call, CallDocument, CallQuestion, FunderCommitment
+
+# A list page's filters (a django-filter FilterSet's filter_queryset): a queryset in, a narrower one out.
+QueryFilter = Callable[[QuerySet[Call]], QuerySet[Call]]
 
 
-def calls_open_at(when: datetime | None = None):
+def calls_open_at(when: datetime | None = None) -> QuerySet[Call]:
     """Calls accepting proposals now by the clock, earliest deadline first, with their budget."""
     return Call.objects.open_at(when or timezone.now()).with_budget().order_by("closes_at")
 
 
-def call_public_list(*, filters=None, now: datetime | None = None):
+def call_public_list(*, filters: QueryFilter | None = None, now: datetime | None = None) -> QuerySet[Call]:
     """Published calls, open ones first (earliest deadline first), then the most recent."""
     from django.db.models import Case, IntegerField, Value, When
 
     now = now or timezone.now()
-    queryset = (
+    queryset: QuerySet[Call] = (
         Call.objects.published()
         .with_budget()
         .annotate(
@@ -35,7 +44,7 @@ def call_public_list(*, filters=None, now: datetime | None = None):
     return queryset
 
 
-def call_public_get(*, code: str):
+def call_public_get(*, code: str) -> Call:
     """A published call with what its public page shows; 404 for drafts and unknown codes."""
     from django.db.models import Prefetch
     from django.shortcuts import get_object_or_404
@@ -62,7 +71,7 @@ def call_public_get(*, code: str):
 # --- Staff ------------------------------------------------------------------------------------
 
 
-def _with_staff_numbers(queryset):
+def _with_staff_numbers(queryset: QuerySet[Any]) -> QuerySet[Any]:
     """Committed budget and proposals received per call, as subqueries (no row multiplication)."""
     from django.db.models import Count, DecimalField, IntegerField, OuterRef, Subquery, Sum, Value
     from django.db.models.functions import Coalesce
@@ -76,14 +85,15 @@ def _with_staff_numbers(queryset):
         # "Received" as the admin counts it: submitted and not withdrawn.
         Proposal.objects.submitted().filter(call=OuterRef("pk")).order_by().values("call").annotate(n=Count("pk"))
     )
-    return queryset.annotate(
+    annotated: QuerySet[Any] = queryset.annotate(
         # Zero rather than NULL without commitments, so Call.budget() never queries again.
         budget_total=Coalesce(Subquery(committed.values("t")), Value(Decimal("0.00")), output_field=DecimalField()),
         proposals_received=Coalesce(Subquery(received.values("n"), output_field=IntegerField()), 0),
     )
+    return annotated
 
 
-def call_staff_list(*, filters=None):
+def call_staff_list(*, filters: QueryFilter | None = None) -> QuerySet[Call]:
     """Every call, drafts first, then the most recent, with the numbers the staff list shows."""
     from django.db.models import Case, IntegerField, Value, When
 
@@ -106,7 +116,7 @@ def call_get_for_staff(*, code: str) -> Call:
     return get_object_or_404(Call, code=code)
 
 
-def call_document_get_for_user(*, user, code: str, pk: int):
+def call_document_get_for_user(*, user: AnyUser, code: str, pk: int) -> CallDocument:
     """A call document the user may download: of a published call, or of a draft for staff; else 404."""
     from django.http import Http404
 
@@ -119,7 +129,7 @@ def call_document_get_for_user(*, user, code: str, pk: int):
     return document
 
 
-def call_questions_waiting():
+def call_questions_waiting() -> QuerySet[CallQuestion]:
     """Questions not published yet (unanswered first, then answered but kept back), oldest first."""
     from django.db.models import Case, IntegerField, Value, When
 
@@ -140,7 +150,7 @@ def call_questions_waiting():
 DASHBOARD_ROWS = 10
 
 
-def dashboard_sections(user) -> list[tuple[str, dict]]:
+def dashboard_sections(user: User) -> list[tuple[str, dict[str, Any]]]:
     """The dashboard's call sections for `user`: officer, funder and applicant views (bounded queries)."""
     from associations.models import Organisation
     from cosviluppo.lib.permissions import is_staff_officer, membership_kinds
@@ -195,7 +205,7 @@ def call_officer_overview(*, now: datetime | None = None) -> dict:
     }
 
 
-def funder_commitments(*, user):
+def funder_commitments(*, user: User) -> list[FunderCommitment]:
     """The commitments of the funders `user` belongs to, on published calls, most recent call first."""
     from .models import FunderCommitment
 
@@ -207,5 +217,5 @@ def funder_commitments(*, user):
         .order_by("-call__opens_at", "funder__legal_name")[:50]
     )
     for row in rows:
-        row.status_label = row.call.effective_status_label(now)
+        row.status_label = row.call.effective_status_label(now)  # type: ignore[attr-defined]  # for the template
     return rows

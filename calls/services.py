@@ -15,10 +15,13 @@ from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
+from django.db.models import QuerySet
+from django.forms import ModelForm
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from cosviluppo.lib.emails import absolute_url, send_templated_email
 from cosviluppo.lib.exceptions import DomainError, TransitionNotAllowed
 from cosviluppo.lib.idempotency import save_once
@@ -53,7 +56,9 @@ class CallNotPublishable(DomainError):
         super().__init__(_("The call cannot be published yet: %(problems)s") % {"problems": " ".join(self.problems)})
 
 
-def call_transition(*, call: Call, to: str, by=None, reason: str = "", now: datetime | None = None) -> Call:
+def call_transition(
+    *, call: Call, to: str, by: User | None = None, reason: str = "", now: datetime | None = None
+) -> Call:
     """Move a call to status `to` if its lifecycle allows it; writes a CallStatusChange."""
     now = now or timezone.now()
     with transaction.atomic():
@@ -81,7 +86,9 @@ def call_transition(*, call: Call, to: str, by=None, reason: str = "", now: date
 # --- Editing ---------------------------------------------------------------------------------
 
 
-def call_save(*, call: Call, form=None, formsets: dict, by, now: datetime | None = None) -> Call:
+def call_save(
+    *, call: Call, form: "ModelForm[Call] | None" = None, formsets: dict, by: User, now: datetime | None = None
+) -> Call:
     """Save a call edition from its validated main form and inline formsets, all or nothing.
 
     `form` is the CallForm (None when only some parts may change); `formsets` maps a part
@@ -203,7 +210,7 @@ def call_publication_problems(*, call: Call, now: datetime | None = None) -> lis
     return problems
 
 
-def call_publish(*, call: Call, by, now: datetime | None = None) -> Call:
+def call_publish(*, call: Call, by: User, now: datetime | None = None) -> Call:
     """Publish a draft (draft → open) after checking every rule; raises CallNotPublishable with all problems."""
     now = now or timezone.now()
     with transaction.atomic():
@@ -230,7 +237,7 @@ def _next_year_after(moment: datetime, now: datetime, years: int) -> datetime:
     return timezone.make_aware(local, ROME)
 
 
-def call_copy(*, source: Call, code: str, by, now: datetime | None = None) -> Call:
+def call_copy(*, source: Call, code: str, by: User, now: datetime | None = None) -> Call:
     """A new draft edition copied from `source`: texts, rules, criteria, documents, funders, costs, attachments.
 
     Dates move forward by whole years until the opening is in the future, and the
@@ -311,7 +318,7 @@ def call_copy(*, source: Call, code: str, by, now: datetime | None = None) -> Ca
 # --- The clock -------------------------------------------------------------------------------
 
 
-def _officers():
+def _officers() -> QuerySet[User]:
     from accounts.models import User
 
     return User.objects.filter(municipal_role=User.MunicipalRole.OFFICER, is_active=True).only(
@@ -365,7 +372,7 @@ def call_record_clock_changes(*, now: datetime | None = None) -> list[Call]:
 
 
 def call_question_ask(
-    *, call: Call, question: str, by, now: datetime | None = None, form_token: UUID | None = None
+    *, call: Call, question: str, by: User, now: datetime | None = None, form_token: UUID | None = None
 ) -> CallQuestion:
     """An applicant's question about a published call, until its deadline; staff answer it later.
 
@@ -386,7 +393,7 @@ def call_question_ask(
 
 
 def call_question_answer(
-    *, question: CallQuestion, question_text: str, answer: str, publish: bool, by, now: datetime | None = None
+    *, question: CallQuestion, question_text: str, answer: str, publish: bool, by: User, now: datetime | None = None
 ) -> CallQuestion:
     """Answer (and optionally publish) a question; the asker hears of it once, when it is first published."""
     now = now or timezone.now()

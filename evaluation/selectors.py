@@ -10,11 +10,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q
+from django.db import models
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -22,7 +22,8 @@ from accounts.models import User
 from associations.models import Membership
 from calls.models import Call, EvaluationCriterion
 from cosviluppo.lib.permissions import is_staff_officer
-from cosviluppo.templatetags.formatting import eur
+from cosviluppo.lib.types import AnyUser
+from cosviluppo.templatetags.formatting import eur, percent
 from projects.models import ConsensusScore, Proposal, ProposalPartner, ProposalStatusChange, Review, ReviewScore
 from projects.steps import STEP_LABELS
 
@@ -104,11 +105,6 @@ MANUAL_ITEMS: list[tuple[str, Any]] = [
 MANUAL_KEYS = [key for key, _label in MANUAL_ITEMS]
 
 
-def _percent(value: Decimal) -> str:
-    whole = value == value.to_integral_value()
-    return number_format(value, decimal_pos=0 if whole else 2, use_l10n=True) + "%"
-
-
 def admissibility_automatic_items(proposal: Proposal) -> list[dict[str, Any]]:
     """The automatic items of the checklist, computed now from the call's rules and the data.
 
@@ -124,7 +120,7 @@ def admissibility_automatic_items(proposal: Proposal) -> list[dict[str, Any]]:
     values = {
         "months": call.max_duration_months,
         "max": eur(call.max_grant),
-        "min": _percent(call.min_cofinancing_pct),
+        "min": percent(call.min_cofinancing_pct),
     }
     in_time = bool(proposal.submitted_at and proposal.submitted_at < call.closes_at)
     items = [
@@ -161,14 +157,14 @@ def admissibility_automatic_items(proposal: Proposal) -> list[dict[str, Any]]:
         .exclude(status=Proposal.Status.INADMISSIBLE)
         .values_list("protocol_number", flat=True)
     )
-    others = [number for number in others if number]
+    protocol_numbers = [number for number in others if number]
     items.append(
         {
             "key": "one_per_lead",
             "label": _("One proposal per lead association in this call"),
             "automatic": True,
-            "passed": not others,
-            "note": ", ".join(others),
+            "passed": not protocol_numbers,
+            "note": ", ".join(protocol_numbers),
         }
     )
     return items
@@ -219,11 +215,11 @@ def open_clarifications(proposal: Proposal, now: datetime | None = None) -> list
         ).order_by("deadline", "pk")
     )
     for request in requests:
-        request.section_list = section_labels(request.sections)
+        request.section_list = section_labels(request.sections)  # type: ignore[attr-defined]  # for the template
     return requests
 
 
-def clarification_get_for_user(*, user, pk: int) -> ClarificationRequest:
+def clarification_get_for_user(*, user: AnyUser, pk: int) -> ClarificationRequest:
     """A request the user may read: staff, or a member of the proposal's lead; 404 otherwise."""
     from .permissions import can_view_clarification
 
@@ -242,7 +238,7 @@ def section_labels(keys: list[str]) -> list[tuple[str, str]]:
     return [(key, str(STEP_LABELS.get(key, key))) for key in STEP_LABELS if key in keys]
 
 
-def proposals_received():
+def proposals_received() -> QuerySet[Proposal]:
     """Proposals the office received: submitted once (with a protocol number), withdrawn ones
     included; drafts, even withdrawn ones, stay private to the applicants."""
     return Proposal.objects.exclude(status=Proposal.Status.DRAFT).exclude(submitted_at=None)
@@ -251,7 +247,7 @@ def proposals_received():
 # --- Staff: calls and proposals ----------------------------------------------------------------
 
 
-def calls_for_evaluation():
+def calls_for_evaluation() -> QuerySet[Call]:
     """Published calls, the latest deadline first, with their proposals counted by step (one query)."""
     received = Q(proposals__submitted_at__isnull=False) & ~Q(proposals__status=Proposal.Status.DRAFT)
     return (
@@ -272,7 +268,7 @@ def call_get_for_evaluation(*, code: str) -> Call:
     return get_object_or_404(Call.objects.published(), code=code)
 
 
-def call_proposals(call: Call):
+def call_proposals(call: Call) -> QuerySet[Proposal]:
     """The proposals received by a call, with their review and consensus counts (one query)."""
     active = ~Q(reviews__status=Review.Status.CONFLICT)
     return (
@@ -322,7 +318,7 @@ class AuditLine:
     details: dict = field(default_factory=dict)
 
 
-def _label(value: str, *choices) -> str:
+def _label(value: str, *choices: type[models.TextChoices]) -> str:
     for choice in choices:
         try:
             return str(choice(value).label)
@@ -377,7 +373,7 @@ def proposal_reviews(proposal: Proposal) -> list[Review]:
 # --- Reviews -------------------------------------------------------------------------------------
 
 
-def review_get_for_evaluator(*, user, proposal_pk: int) -> Review:
+def review_get_for_evaluator(*, user: AnyUser, proposal_pk: int) -> Review:
     """The user's own review of a proposal; 404 when it is not assigned to them (or they
     declared a conflict of interest: they are no longer its evaluator)."""
     if not user.is_authenticated:
@@ -420,19 +416,19 @@ def involved_organisation_ids(proposal: Proposal) -> list[int]:
     return [proposal.lead_id, *partners]
 
 
-def evaluator_has_organisation_conflict(evaluator, proposal: Proposal) -> bool:
+def evaluator_has_organisation_conflict(evaluator: User, proposal: Proposal) -> bool:
     """True when the evaluator acts for the lead or a partner of the proposal."""
     return Membership.objects.filter(user=evaluator, organisation_id__in=involved_organisation_ids(proposal)).exists()
 
 
-def evaluators():
+def evaluators() -> QuerySet[User]:
     """Everyone who may be assigned reviews: active users with the evaluator role."""
     return User.objects.filter(municipal_role=User.MunicipalRole.EVALUATOR, is_active=True).order_by(
         "full_name", "email"
     )
 
 
-def evaluators_for(proposal: Proposal):
+def evaluators_for(proposal: Proposal) -> QuerySet[User]:
     """Evaluators who may be assigned to the proposal: not already on it (conflicts included)
     and not acting for an organisation involved in it."""
     return (
@@ -561,7 +557,7 @@ def proposals_waiting_for_consensus(call: Call) -> int:
 # --- Messages ------------------------------------------------------------------------------------
 
 
-def proposal_get_for_thread(*, user, pk: int) -> Proposal:
+def proposal_get_for_thread(*, user: AnyUser, pk: int) -> Proposal:
     """A submitted proposal whose thread the user takes part in (staff or lead member); 404 otherwise."""
     from .permissions import can_view_messages
 
@@ -578,7 +574,7 @@ def proposal_messages(proposal: Proposal) -> list[ProposalMessage]:
 # --- Dashboard -----------------------------------------------------------------------------------
 
 
-def dashboard_sections(user) -> list[tuple[str, dict]]:
+def dashboard_sections(user: User) -> list[tuple[str, dict[str, Any]]]:
     """The evaluation sections of the dashboard: officer, evaluator, applicant (bounded queries)."""
     if not user.is_authenticated:
         return []
@@ -629,8 +625,8 @@ def officer_overview(*, now: datetime | None = None) -> dict:
             )
             .order_by("proposal__call_id", "-n", "evaluator__email")
         )
-        for row in outstanding:
-            by_call[row["proposal__call_id"]]["outstanding"].append(row)
+        for waiting in outstanding:
+            by_call[waiting["proposal__call_id"]]["outstanding"].append(waiting)
         conflicts = (
             Review.objects.filter(proposal__call__in=calls, status=Review.Status.CONFLICT)
             .filter(proposal__status__in=EVALUATION_STATUSES)
@@ -642,7 +638,7 @@ def officer_overview(*, now: datetime | None = None) -> dict:
     return {"calls": list(by_call.values()), "now": now}
 
 
-def evaluator_overview(*, user) -> dict:
+def evaluator_overview(*, user: User) -> dict[str, Any]:
     """The evaluator's proposals: to declare, to score, submitted (two queries)."""
     reviews = list(
         Review.objects.filter(evaluator=user)
@@ -665,7 +661,7 @@ def evaluator_overview(*, user) -> dict:
     }
 
 
-def applicant_overview(*, user, now: datetime | None = None) -> dict:
+def applicant_overview(*, user: User, now: datetime | None = None) -> dict[str, Any]:
     """For members of lead associations: their submitted proposals (with the thread to the
     office), open requests for clarification, admissibility decisions and the office's latest
     messages (four queries)."""
@@ -689,7 +685,7 @@ def applicant_overview(*, user, now: datetime | None = None) -> dict:
         .order_by("deadline", "pk")[:DASHBOARD_ROWS]
     )
     for request in clarifications:
-        request.section_list = section_labels(request.sections)
+        request.section_list = section_labels(request.sections)  # type: ignore[attr-defined]  # for the template
     decisions = list(
         AdmissibilityCheck.objects.filter(proposal__lead__in=organisations)
         .exclude(outcome=AdmissibilityCheck.Outcome.PENDING)

@@ -11,17 +11,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, OuterRef, Prefetch, Subquery, Sum
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, OuterRef, Prefetch, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from accounts.models import User
 from associations.models import Organisation
 from calls.models import Call, FunderCommitment
 from cosviluppo.lib.money import ZERO, quantize_eur
 from cosviluppo.lib.permissions import is_staff_officer, membership_kinds
+from cosviluppo.lib.types import AnyUser
 from projects.models import Award, ConsensusScore, FunderShare, Installment, Proposal
 
 from .models import DecisionRecord, FunderSignOff, ReviewRequest
@@ -33,6 +36,9 @@ from .services import (
     requested_amounts,
     review_window_closes_at,
 )
+
+if TYPE_CHECKING:
+    from evaluation.ranking import RankedProposal
 
 DASHBOARD_ROWS = 10
 # Calls whose funding decision staff follow: from closing to the end of the review window.
@@ -58,7 +64,7 @@ class CommitmentLine:
 class DecisionRow:
     """One line of the ranking with the money: what was asked, granted and who pays it."""
 
-    entry: object  # RankedProposal
+    entry: RankedProposal
     proposal: Proposal
     requested: Decimal
     award: Award | None
@@ -266,7 +272,7 @@ def published_results_page(call: Call, *, page: str | int | None, per_page: int)
             proposal=proposal,
             total_score=proposal.total_score or ZERO,
             criterion_scores=proposal_scores,
-            position=proposal.rank,
+            position=proposal.rank,  # type: ignore[arg-type]  # ranked: rank__isnull=False above
         )
         row = DecisionRow(
             entry=entry,
@@ -310,14 +316,14 @@ def call_for_funding(*, code: str) -> Call:
     return get_object_or_404(Call.objects.filter(status__in=[*FOLLOWED_CALL_STATUSES, Call.Status.ARCHIVED]), code=code)
 
 
-def funding_call_list():
+def funding_call_list() -> QuerySet[Any]:
     """Calls from closing onwards, with their committed and drawn money and the proposals waiting."""
     return _with_money_numbers(
         Call.objects.filter(status__in=[*FOLLOWED_CALL_STATUSES, Call.Status.ARCHIVED])
     ).order_by("-closes_at", "pk")
 
 
-def _with_money_numbers(queryset):
+def _with_money_numbers(queryset: QuerySet[Call]) -> QuerySet[Any]:
     # Each subquery drops its model's default ordering: it would add joins (FunderShare orders by
     # award and commitment) to a GROUP BY that needs none, ten times slower on a large programme.
     committed = (
@@ -349,13 +355,15 @@ def _with_money_numbers(queryset):
         .values("n")
     )
     money = DecimalField(max_digits=16, decimal_places=2)
-    return queryset.annotate(
+    # Any: the pages read the annotations below as attributes of each call.
+    annotated: QuerySet[Any] = queryset.annotate(
         money_committed=Coalesce(Subquery(committed), ZERO, output_field=money),
         money_drawn=Coalesce(Subquery(drawn), ZERO, output_field=money),
         money_left=ExpressionWrapper(F("money_committed") - F("money_drawn"), output_field=money),
         decisions_pending=Coalesce(Subquery(pending), 0),
         review_requests_open=Coalesce(Subquery(open_requests), 0),
     )
+    return annotated
 
 
 @dataclass
@@ -415,22 +423,22 @@ def decision_records(*, call: Call, proposal: Proposal | None = None, limit: int
         records = records.filter(proposal=proposal)
     rows = list(records.order_by("-at", "-pk")[:limit])
     for record in rows:
-        record.from_label = _VALUE_LABELS.get(record.from_value, record.from_value)
-        record.to_label = _VALUE_LABELS.get(record.to_value, record.to_value)
+        record.from_label = _VALUE_LABELS.get(record.from_value, record.from_value)  # type: ignore[attr-defined]
+        record.to_label = _VALUE_LABELS.get(record.to_value, record.to_value)  # type: ignore[attr-defined]
     return rows
 
 
 # --- Funders ---------------------------------------------------------------------------------------
 
 
-def funders_of(user) -> list[Organisation]:
+def funders_of(user: AnyUser) -> list[Organisation]:
     """The funder organisations `user` is a member of."""
     if not user.is_authenticated or not membership_kinds(user) & set(Organisation.FUNDER_KINDS):
         return []
     return list(Organisation.objects.funders().filter(memberships__user=user).distinct().order_by("legal_name"))
 
 
-def call_for_funder(*, user, code: str) -> tuple[Call, list[Organisation]]:
+def call_for_funder(*, user: User, code: str) -> tuple[Call, list[Organisation]]:
     """A call in which one of the user's funders has a commitment, and those funders; 404 otherwise."""
     call = get_object_or_404(Call.objects.exclude(status=Call.Status.DRAFT), code=code)
     funders = list(
@@ -449,7 +457,7 @@ def call_results_get(*, code: str) -> Call:
     return get_object_or_404(Call.objects.filter(status__in=PUBLISHED_CALL_STATUSES), code=code)
 
 
-def outcome_get_for_user(*, user, pk: int) -> Proposal:
+def outcome_get_for_user(*, user: AnyUser, pk: int) -> Proposal:
     """A proposal whose outcome is published, for a member of its lead association or staff; 404 otherwise."""
     if not user.is_authenticated:
         raise Http404
@@ -503,7 +511,7 @@ def proposal_outcome(proposal: Proposal, *, now: datetime | None = None) -> Outc
     )
 
 
-def review_request_list(*, status: str | None = None):
+def review_request_list(*, status: str | None = None) -> QuerySet[ReviewRequest]:
     requests = ReviewRequest.objects.select_related("proposal__call", "proposal__lead", "filed_by")
     if status:
         requests = requests.filter(status=status)
@@ -527,7 +535,7 @@ def project_money(proposal: Proposal) -> dict:
 # --- Dashboard -------------------------------------------------------------------------------------
 
 
-def dashboard_sections(user) -> list[tuple[str, dict]]:
+def dashboard_sections(user: User) -> list[tuple[str, dict[str, Any]]]:
     """The officer's per-call money and decision overview; the funders' sign-offs waiting for them."""
     if not user.is_authenticated:
         return []

@@ -32,7 +32,8 @@ def outbox_email_queue(*, subject: str, body: str, to: list[str], html: str = ""
 
 def retry_delay(attempts: int) -> timedelta:
     """The wait after `attempts` failed tries (exponential, capped)."""
-    return min(FIRST_RETRY * 2 ** max(attempts - 1, 0), LONGEST_RETRY)
+    delay: timedelta = min(FIRST_RETRY * 2 ** max(attempts - 1, 0), LONGEST_RETRY)
+    return delay
 
 
 def outbox_email_deliver(*, email_id: int, now: datetime | None = None) -> OutboxEmail | None:

@@ -18,13 +18,12 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.utils import timezone
-from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from calls.models import CostCategory, Territory
 from cosviluppo.lib.money import ZERO
-from cosviluppo.templatetags.formatting import eur
+from cosviluppo.templatetags.formatting import eur, percent, rome_datetime
 
 from .models import Activity, BudgetLine, Proposal, ProposalAttachment, ProposalPartner
 
@@ -63,20 +62,8 @@ REQUIRED_ATTACHMENT = "required_attachment"
 HUNDRED = Decimal("100")
 
 
-def percent(value: Decimal) -> str:
-    """28,57% / 30%: two decimals at most, none when whole, in the active language."""
-    value = value.quantize(Decimal("0.01"))
-    decimals = 0 if value == value.to_integral_value() else 2
-    return number_format(value, decimal_pos=decimals, use_l10n=True) + "%"
-
-
 def share_of(part: Decimal, whole: Decimal) -> Decimal:
     return part * HUNDRED / whole if whole else ZERO
-
-
-def _when(moment: datetime) -> str:
-    """A deadline on the Rome wall clock, in the active language's format."""
-    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
 
 
 def eligibility_problems(proposal: Proposal, *, now: datetime | None = None) -> list[EligibilityProblem]:
@@ -121,14 +108,14 @@ def eligibility_problems(proposal: Proposal, *, now: datetime | None = None) -> 
                 "The deadline of the call passed on %(deadline)s (Italian time): "
                 "the proposal can no longer be submitted."
             )
-            % {"deadline": _when(call.closes_at)},
+            % {"deadline": rome_datetime(call.closes_at)},
         )
     elif not call.is_open_at(now):
         add(
             DEADLINE,
             "summary",
             _("The call is not open for submissions yet: it opens on %(opens)s (Italian time).")
-            % {"opens": _when(call.opens_at)},
+            % {"opens": rome_datetime(call.opens_at)},
         )
 
     if not lead.can_apply:

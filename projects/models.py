@@ -3,6 +3,7 @@ partners, activities, budget, indicators, attachments, reviews, the award and
 its split across funder commitments, and installments."""
 
 from decimal import Decimal
+from typing import Self
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -35,15 +36,15 @@ PROPOSAL_STATUSES = [
 RESULTS_PUBLISHED_CALL_STATUSES = (Call.Status.RESULTS_PUBLISHED, Call.Status.ARCHIVED)
 
 
-class ProposalQuerySet(models.QuerySet):
-    def submitted(self):
+class ProposalQuerySet(models.QuerySet["Proposal"]):
+    def submitted(self) -> Self:
         return self.exclude(status__in=[Proposal.Status.DRAFT, Proposal.Status.WITHDRAWN])
 
-    def funded(self):
+    def funded(self) -> Self:
         """Proposals that received an award and became (or are becoming) projects."""
         return self.filter(status__in=Proposal.FUNDED_STATUSES)
 
-    def results_published(self):
+    def results_published(self) -> Self:
         """Proposals of calls whose results are published: public pages list only these (the
         decision may be taken, and the statuses moved, before the funders sign it off)."""
         return self.filter(call__status__in=RESULTS_PUBLISHED_CALL_STATUSES)
@@ -72,7 +73,7 @@ class Proposal(models.Model):
     OUTCOME_STATUSES = (Status.RANKED, Status.FUNDED, Status.RESERVE, Status.NOT_FUNDED)
 
     # Allowed moves (from → to). Every move goes through projects.services.
-    TRANSITIONS = {
+    TRANSITIONS: dict[str, set[str]] = {
         Status.DRAFT: {Status.SUBMITTED, Status.WITHDRAWN},
         Status.SUBMITTED: {Status.ADMISSIBLE, Status.INADMISSIBLE, Status.WITHDRAWN, Status.DRAFT},
         Status.ADMISSIBLE: {Status.UNDER_EVALUATION, Status.WITHDRAWN},

@@ -3,50 +3,17 @@ under a header with its protocol number and the time of submission (Europe/Rome)
 
 Rendered by WeasyPrint from projects/receipt.html. Nothing is fetched from the network: the
 only resources are the Titillium Web fonts shipped with the theme's static files, read from
-disk through a fetcher that refuses every other address.
+disk through a fetcher that refuses every other address (cosviluppo/lib/pdf.py).
 """
 
-from functools import cache
-from pathlib import Path
-from urllib.parse import urlsplit
-from urllib.request import url2pathname
-
-from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from cosviluppo.lib.pdf import local_files_fetcher, static_root_for_fonts
+
 from .models import Proposal
-
-# Relative to the static root that holds it; the template's @font-face rules use the same paths.
-FONT_PATH = "fonts/Titillium_Web/titillium-web-v10-latin-ext_latin-regular.ttf"
-
-
-@cache
-def static_root_for_fonts() -> Path:
-    """The static folder (of the installed theme) that holds the fonts, found as collectstatic would."""
-    found = finders.find(FONT_PATH)
-    if not found:
-        raise RuntimeError(f"The receipt's font {FONT_PATH} is not among the static files.")
-    return Path(found).resolve().parents[len(Path(FONT_PATH).parts) - 1]
-
-
-def _fetcher(allowed: Path):
-    from weasyprint.urls import URLFetcher
-
-    class LocalFilesOnly(URLFetcher):
-        """Files under `allowed` only: no http(s), no other folder of the server."""
-
-        def fetch(self, url, headers=None):
-            if not url.startswith("file:"):
-                raise ValueError(f"The receipt does not fetch {url}")
-            path = Path(url2pathname(urlsplit(url).path)).resolve()
-            if not path.is_relative_to(allowed):
-                raise ValueError(f"The receipt does not read {path}")
-            return super().fetch(url, headers)
-
-    return LocalFilesOnly(allowed_protocols={"file"})
 
 
 def proposal_receipt_html(proposal: Proposal, *, now=None) -> str:
@@ -67,7 +34,7 @@ def proposal_receipt_pdf(proposal: Proposal, *, now=None) -> bytes:
     html = HTML(
         string=proposal_receipt_html(proposal, now=now),
         base_url=root.as_uri() + "/",
-        url_fetcher=_fetcher(root),
+        url_fetcher=local_files_fetcher(root),
     )
     return html.write_pdf()
 

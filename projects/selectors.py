@@ -1,12 +1,20 @@
 """Reads about proposals and projects that pages and reports share."""
 
-from django.db.models import Count, Sum
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Count, QuerySet, Sum
 
 from associations.models import Organisation
 from calls.models import Call, FunderCommitment
 from cosviluppo.lib.money import quantize_eur
+from cosviluppo.lib.types import AnyUser
 
-from .models import RESULTS_PUBLISHED_CALL_STATUSES, Award, Proposal
+from .models import RESULTS_PUBLISHED_CALL_STATUSES, Award, Proposal, ProposalPartner
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise as StrPromise
 
 
 def programme_headline_numbers() -> dict:
@@ -33,7 +41,7 @@ def programme_headline_numbers() -> dict:
     }
 
 
-def funded_projects_by_country() -> list[dict]:
+def funded_projects_by_country() -> list[dict[str, Any]]:
     """Per country of origin (ISO alpha-2): projects funded and amounts granted, for the calls with
     results published; `granted` in euro and cents."""
     rows = (
@@ -44,10 +52,10 @@ def funded_projects_by_country() -> list[dict]:
         .annotate(projects=Count("pk"), granted=Sum("award__amount_granted"))
         .order_by("origin_country")
     )
-    return [row | {"granted": quantize_eur(row["granted"])} for row in rows]
+    return [{**row, "granted": quantize_eur(row["granted"])} for row in rows]
 
 
-def proposals_visible_to(user):
+def proposals_visible_to(user: AnyUser) -> QuerySet[Proposal]:
     """Proposals a user may open: their organisations' (as lead or partner) and, for
     programme officers, every submitted one. Drafts stay private to the applicants."""
     from django.db.models import Q
@@ -70,14 +78,14 @@ def proposals_visible_to(user):
     return Proposal.objects.filter(mine)
 
 
-def proposal_get_for_user(*, user, pk: int) -> Proposal:
+def proposal_get_for_user(*, user: AnyUser, pk: int) -> Proposal:
     """A proposal the user may see, with its call and lead; 404 otherwise (never 403: the id leaks nothing)."""
     from django.shortcuts import get_object_or_404
 
     return get_object_or_404(proposals_visible_to(user).select_related("call", "lead"), pk=pk)
 
 
-def proposal_get_for_documents(*, user, pk: int) -> Proposal:
+def proposal_get_for_documents(*, user: AnyUser, pk: int) -> Proposal:
     """A proposal whose attached documents the user may download: one the user may see
     (proposals_visible_to) or one assigned to the user for review, once they declared no conflict
     of interest (and after submitting the review). An evaluator who has not declared yet, or who
@@ -149,7 +157,10 @@ def proposal_step_progress(proposal: Proposal) -> dict[str, bool]:
     found = (
         Proposal.objects.filter(pk=proposal.pk)
         .annotate(
-            **{f"has_{step}": Exists(model.objects.filter(proposal=OuterRef("pk"))) for step, model in children.items()}
+            **{
+                f"has_{step}": Exists(model._default_manager.filter(proposal=OuterRef("pk")))
+                for step, model in children.items()
+            }
         )
         .values(*(f"has_{step}" for step in children))
         .get()
@@ -162,40 +173,38 @@ def proposal_step_progress(proposal: Proposal) -> dict[str, bool]:
 class BudgetTotals:
     """What a set of budget lines adds up to; `share_pct` is set against the whole budget."""
 
-    def __init__(self, key: str = "", label: str = ""):
+    def __init__(self, key: str = "", label: "str | StrPromise" = "") -> None:
         from cosviluppo.lib.money import ZERO
 
         self.key, self.label = key, label
         self.requested = self.own = self.other = ZERO
-        self.share_pct = None
+        self.share_pct: Decimal | None = None
         self.lines = 0
 
-    def add(self, requested, own, other) -> None:
+    def add(self, requested: Decimal, own: Decimal, other: Decimal) -> None:
         self.requested += requested
         self.own += own
         self.other += other
         self.lines += 1
 
     @property
-    def cofinancing(self):
+    def cofinancing(self) -> Decimal:
         return self.own + self.other
 
     @property
-    def total_cost(self):
+    def total_cost(self) -> Decimal:
         return self.requested + self.own + self.other
 
     @property
-    def cofinancing_pct(self):
+    def cofinancing_pct(self) -> Decimal | None:
         return _pct(self.cofinancing, self.total_cost)
 
 
-def _pct(part, whole):
-    from decimal import Decimal
-
+def _pct(part: Decimal, whole: Decimal) -> Decimal | None:
     return (part * 100 / whole).quantize(Decimal("0.01")) if whole else None
 
 
-def budget_summary(lines) -> dict:
+def budget_summary(lines: Iterable[Any]) -> dict[str, Any]:
     """Totals of budget lines per territory and overall, exact in Decimal.
 
     `lines` are BudgetLine objects or mappings with territory, amount_requested,
@@ -263,7 +272,7 @@ def proposal_document_context(proposal: Proposal) -> dict:
 # --- Drafting: partners ----------------------------------------------------------------------------
 
 
-def partner_get_for_member(*, user, pk: int):
+def partner_get_for_member(*, user: AnyUser, pk: int) -> ProposalPartner:
     """A partnership of one of the user's organisations (with its proposal); 404 otherwise."""
     from django.shortcuts import get_object_or_404
 
@@ -281,15 +290,16 @@ def partner_get_for_member(*, user, pk: int):
     )
 
 
-def ngos_to_invite(proposal: Proposal):
+def ngos_to_invite(proposal: Proposal) -> QuerySet[Organisation]:
     """Verified NGOs the lead may invite: all but those already invited or confirmed."""
     from .models import ProposalPartner
 
     taken = ProposalPartner.objects.filter(proposal=proposal).exclude(response=ProposalPartner.Response.DECLINED)
-    return (
+    ngos: QuerySet[Organisation] = (
         Organisation.objects.verified()
         .ngos()
         .exclude(pk__in=taken.values("organisation_id"))
         .order_by("legal_name", "pk")
         .only("pk", "legal_name", "acronym", "seat_city")
     )
+    return ngos

@@ -1,9 +1,12 @@
 """Who sees which report runs, and the dashboard's Reports section."""
 
+from typing import Any
+
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from cosviluppo.lib.permissions import is_staff_officer
+from cosviluppo.lib.types import AnyUser
 from funding.selectors import funders_of
 
 from .models import ReportRun
@@ -11,12 +14,12 @@ from .models import ReportRun
 DASHBOARD_RUNS = 5
 
 
-def can_ask_for_reports(user) -> bool:
+def can_ask_for_reports(user: AnyUser) -> bool:
     """Staff ask for any report; funder members for their own funder's data."""
     return is_staff_officer(user) or bool(funders_of(user))
 
 
-def report_runs_for(user) -> QuerySet[ReportRun]:
+def report_runs_for(user: AnyUser) -> QuerySet[ReportRun]:
     """The runs `user` may see: every run for staff, their funders' runs for funder members."""
     runs = ReportRun.objects.select_related("requested_by", "funder")
     if is_staff_officer(user):
@@ -26,12 +29,12 @@ def report_runs_for(user) -> QuerySet[ReportRun]:
     return runs.filter(funder__memberships__user=user).distinct()
 
 
-def report_run_get_for_user(*, user, pk: int) -> ReportRun:
+def report_run_get_for_user(*, user: AnyUser, pk: int) -> ReportRun:
     """One run the user may see; 404 for any other (a guessed id reveals nothing)."""
     return get_object_or_404(report_runs_for(user), pk=pk)
 
 
-def dashboard_sections(user) -> list[tuple[str, dict]]:
+def dashboard_sections(user: AnyUser) -> list[tuple[str, dict[str, Any]]]:
     """Recent report runs and the way to ask for one, for staff and funder members (2–3 queries)."""
     if not user.is_authenticated or not can_ask_for_reports(user):
         return []

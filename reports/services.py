@@ -21,6 +21,8 @@ from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from accounts.models import User
+from associations.models import Organisation
 from cosviluppo.lib.tasks import enqueue, enqueue_on_commit
 
 from .generation import write_report
@@ -33,7 +35,13 @@ STANDARD_REPORTS = (("funding", ReportRun.Format.XLSX), ("country", ReportRun.Fo
 
 
 def report_run_start(
-    *, kind: str, fmt: str = ReportRun.Format.CSV, parameters: dict | None = None, by=None, funder=None, language=None
+    *,
+    kind: str,
+    fmt: str = ReportRun.Format.CSV,
+    parameters: dict | None = None,
+    by: User | None = None,
+    funder: Organisation | None = None,
+    language: str | None = None,
 ) -> ReportRun:
     """Record a report request and hand it to the worker once the row is committed.
 
@@ -89,7 +97,7 @@ def _take_back(run: ReportRun, *, now: datetime) -> bool:
     return True
 
 
-def report_run_repeat(*, run: ReportRun, by) -> ReportRun:
+def report_run_repeat(*, run: ReportRun, by: User) -> ReportRun:
     """A new run with the same kind, format, parameters and funder (the old one stays as it was)."""
     return report_run_start(
         kind=run.kind, fmt=run.format, parameters=run.parameters, by=by, funder=run.funder, language=get_language()
@@ -256,7 +264,7 @@ def report_runs_recover(*, now: datetime | None = None) -> dict[str, list[int]]:
     Returns the ids sent ("sent") and those failed ("failed")."""
     now = now or timezone.now()
     lease_end = now - report_run_lease()
-    outcome = {"sent": [], "failed": []}
+    outcome: dict[str, list[int]] = {"sent": [], "failed": []}
     running = ReportRun.objects.filter(status=ReportRun.Status.RUNNING)
     abandoned = running.filter(heartbeat_at__lt=lease_end) | running.filter(
         heartbeat_at__isnull=True, started_at__lt=lease_end

@@ -1,7 +1,9 @@
 """Celery tasks of the reports app: ids in, services do the work, safe to run twice."""
 
 import logging
+from typing import Any
 
+from billiard.einfo import ExceptionInfo
 from celery import Task, shared_task
 from celery.schedules import crontab
 from django.db import InterfaceError, OperationalError
@@ -37,7 +39,9 @@ REPORTS_BEAT_SCHEDULE = {
 
 
 class ReportRunTask(Task):
-    def on_failure(self, exc, task_id, args, kwargs, einfo):
+    def on_failure(
+        self, exc: Exception, task_id: str, args: tuple[Any, ...], kwargs: dict[str, Any], einfo: ExceptionInfo
+    ) -> None:
         """The task gave up (retries spent, or an error the service did not record): the run is
         failed in plain words; the traceback is in the worker's log."""
         from django.utils import translation
@@ -71,7 +75,7 @@ class ReportRunTask(Task):
     retry_jitter=False,
     max_retries=MAX_RETRIES,
 )
-def report_run_execute_task(self, run_id: int) -> str:
+def report_run_execute_task(self: Task, run_id: int) -> str:
     """Produce a report run's output (ids in; safe to run twice)."""
     from .services import report_run_execute
 

@@ -57,6 +57,19 @@ def test_list_filters(client, calls, query, expected):
     assert codes(client.get(reverse("calls:list"), query)) == expected
 
 
+def test_the_list_pages_keep_the_filters_both_ways(client, calls):
+    # 45 calls open to Senegal: three pages of 20. Both links of the middle page keep the filter
+    # (the next link used to drop it, the previous one to repeat the page number).
+    for n in range(44):
+        CallFactory(code=f"SN-{n:02d}", eligible_countries=["SN"])
+    html = client.get(reverse("calls:list"), {"country": "SN", "page": 2}).content.decode()
+    assert 'href="?country=SN&amp;page=1"' in html
+    assert 'href="?country=SN&amp;page=3"' in html
+    assert "page=2&amp;" not in html
+    unfiltered = client.get(reverse("calls:list")).content.decode()
+    assert 'href="?page=2"' in unfiltered
+
+
 def test_list_runs_a_bounded_number_of_queries(client, calls, django_assert_max_num_queries):
     for n in range(25):
         CallFactory(code=f"EXTRA-{n}")

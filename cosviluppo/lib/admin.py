@@ -1,8 +1,12 @@
 """Admin building blocks shared by the apps: read-only audit trails and a reason field for actions."""
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.helpers import ActionForm
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 
@@ -16,13 +20,13 @@ class AuditTrailMixin:
 
     status_choices = None
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
     def _status_label(self, value: str) -> str:
@@ -33,11 +37,11 @@ class AuditTrailMixin:
         return str(dict(self.status_choices.choices).get(value, value))
 
     @admin.display(description=_("from"), ordering="from_status")
-    def from_status_label(self, obj) -> str:
+    def from_status_label(self, obj: Any) -> str:
         return self._status_label(obj.from_status)
 
     @admin.display(description=_("to"), ordering="to_status")
-    def to_status_label(self, obj) -> str:
+    def to_status_label(self, obj: Any) -> str:
         return self._status_label(obj.to_status)
 
 
@@ -49,10 +53,10 @@ class StatusChangeAdmin(AuditTrailMixin, admin.ModelAdmin):
     search_fields = ("reason", "changed_by__email", "changed_by__full_name")
     list_filter = ("to_status",)
 
-    def get_list_display(self, request):
+    def get_list_display(self, request: HttpRequest) -> tuple[str, ...]:
         return (self.subject_field, "from_status_label", "to_status_label", "changed_by", "changed_at", "reason")
 
-    def get_list_select_related(self, request):
+    def get_list_select_related(self, request: HttpRequest) -> tuple[str, ...]:
         return (self.subject_field, "changed_by")
 
 
@@ -65,7 +69,7 @@ class StatusChangeInline(AuditTrailMixin, admin.TabularInline):
     readonly_fields = fields
     ordering = ("-changed_at", "-pk")
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return super().get_queryset(request).select_related("changed_by")
 
 

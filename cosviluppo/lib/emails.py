@@ -7,7 +7,7 @@ from django.utils import translation
 
 def absolute_url(path: str) -> str:
     """A full link for an e-mail, on the portal's public address (settings.SITE_URL)."""
-    return settings.SITE_URL.rstrip("/") + path
+    return str(settings.SITE_URL).rstrip("/") + path
 
 
 def send_templated_email(*, template: str, context: dict, to: list[str], language: str = "it") -> None:

@@ -8,16 +8,24 @@ page shows again the forms the post held (what was typed), not `absolute_max` em
 a row count it can post again.
 """
 
+from typing import TYPE_CHECKING, Any, cast
+
 from django.forms.formsets import TOTAL_FORM_COUNT, ManagementForm
 
+if TYPE_CHECKING:
+    # For the type checker the mixin is a formset (it only ever runs mixed into one).
+    from django.forms.formsets import BaseFormSet as _FormSet
+else:
+    _FormSet = object
 
-class BoundedFormSetMixin:
+
+class BoundedFormSetMixin(_FormSet):
     """Mix into a formset class (before Django's) built with max_num == absolute_max, validate_max."""
 
     def posted_indexes(self) -> set[int]:
         """The indexes of the forms the post holds some field of."""
         start = f"{self.prefix}-"
-        indexes = set()
+        indexes: set[int] = set()
         for key in [*self.data, *self.files]:
             if key.startswith(start):
                 number = key[len(start) :].split("-", 1)[0]
@@ -29,17 +37,23 @@ class BoundedFormSetMixin:
     def claimed_too_many(self) -> bool:
         """Whether the post claimed more forms than the formset ever builds."""
         management = self.management_form
-        return self.is_bound and management.is_valid() and management.cleaned_data[TOTAL_FORM_COUNT] > self.absolute_max
+        if not (self.is_bound and management.is_valid()):
+            return False
+        claimed = management.cleaned_data[TOTAL_FORM_COUNT] or 0  # required: set once valid
+        return claimed > self.absolute_max
 
-    def full_clean(self):
+    def full_clean(self) -> None:
         too_many = self.claimed_too_many
         super().full_clean()
         if too_many:
             posted = self.posted_indexes()
             self.forms = [form for index, form in enumerate(self.forms) if index in posted]
-            data = self.management_form.data.copy()
+            data = cast(Any, self.management_form.data).copy()  # a QueryDict (or a dict), both copy
             data[self.management_form.add_prefix(TOTAL_FORM_COUNT)] = str(self.absolute_max)
             self.management_form = ManagementForm(
-                data, auto_id=self.auto_id, prefix=self.prefix, renderer=self.renderer
+                data,
+                auto_id=self.auto_id,
+                prefix=self.prefix,
+                renderer=self.renderer,  # type: ignore[attr-defined]  # set by BaseFormSet.__init__, not in the stubs
             )
             self.management_form.full_clean()

@@ -14,10 +14,13 @@ second submission finds it already submitted (projects.services.submission).
 """
 
 import uuid
+from typing import TypeVar
 
 from django import forms
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext_lazy as _
+
+_Row = TypeVar("_Row", bound=models.Model)
 
 
 def form_token_field() -> models.UUIDField:
@@ -31,7 +34,7 @@ class OneTimeFormMixin(forms.Form):
     form_token = forms.UUIDField(widget=forms.HiddenInput, required=False, initial=uuid.uuid4)
 
 
-def save_once(row: models.Model, *, form_token: uuid.UUID | None) -> tuple[models.Model, bool]:
+def save_once(row: _Row, *, form_token: uuid.UUID | None) -> tuple[_Row, bool]:
     """Save the new `row` with the form's token, unless that form already saved one: returns the
     row saved and True, or the row saved before and False (nothing written)."""
     manager = type(row)._default_manager
@@ -39,7 +42,7 @@ def save_once(row: models.Model, *, form_token: uuid.UUID | None) -> tuple[model
         earlier = manager.filter(form_token=form_token).first()
         if earlier is not None:
             return earlier, False
-        row.form_token = form_token
+        row.form_token = form_token  # type: ignore[attr-defined]  # the rows that use this have the field
     try:
         # A savepoint: if the same form's other post inserts first, only this insert is undone.
         with transaction.atomic():

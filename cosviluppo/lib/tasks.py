@@ -8,6 +8,7 @@ note); the periodic sweeps (outbox delivery, report-run recovery) send what was 
 
 import logging
 from collections.abc import Callable
+from typing import Any
 
 from celery import Task
 from django.db import transaction
@@ -21,7 +22,7 @@ logger = logging.getLogger(__name__)
 BROKER_ERRORS = (KombuOperationalError, RedisConnectionError, RedisTimeoutError, ConnectionError, TimeoutError, OSError)
 
 
-def enqueue(task: Task, *args, **kwargs) -> bool:
+def enqueue(task: Task, *args: Any, **kwargs: Any) -> bool:
     """Send `task` to the broker; False (and a log line) when the broker does not take it.
 
     When tasks run eagerly (no broker) the task runs here and its own errors propagate:
@@ -38,7 +39,7 @@ def enqueue(task: Task, *args, **kwargs) -> bool:
     return True
 
 
-def enqueue_on_commit(task: Task, *args, on_broker_down: Callable[[], None] | None = None, **kwargs) -> None:
+def enqueue_on_commit(task: Task, *args: Any, on_broker_down: Callable[[], None] | None = None, **kwargs: Any) -> None:
     """Send `task` once the current transaction commits (nothing is sent if it rolls back).
 
     `on_broker_down` runs (after the commit) when the broker did not take the message, so the

@@ -31,13 +31,17 @@ zip bomb's signature; real documents' XML compresses 5 to 20 times). Then only t
 "mimetype" member is inflated, through a read bounded in bytes whatever its declared size.
 """
 
+from __future__ import annotations
+
 import io
 import re
 import struct
 import zipfile
+from typing import IO, Any, TypeAlias
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import File
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
@@ -76,8 +80,13 @@ OFFICE_MAX_RATIO = 100
 OFFICE_SUSPICIOUS_ENTRY_BYTES = 1024 * 1024
 
 
+# An upload as the forms and services hand it over: Django's File (UploadedFile, FieldFile) or a
+# binary stream.
+Upload: TypeAlias = "File[bytes] | IO[bytes]"
+
+
 def max_upload_bytes() -> int:
-    return settings.MAX_UPLOAD_MB * 1024 * 1024
+    return int(settings.MAX_UPLOAD_MB) * 1024 * 1024
 
 
 def office_max_uncompressed_bytes() -> int:
@@ -85,7 +94,7 @@ def office_max_uncompressed_bytes() -> int:
     return 5 * max_upload_bytes()
 
 
-def _head(file, length: int) -> bytes:
+def _head(file: Upload, length: int) -> bytes:
     position = file.tell() if hasattr(file, "tell") else 0
     file.seek(0)
     head = file.read(length)
@@ -93,7 +102,7 @@ def _head(file, length: int) -> bytes:
     return head or b""
 
 
-def _content(file) -> bytes:
+def _content(file: Upload) -> bytes:
     """The whole file (bounded by the size check that runs first), leaving the position alone."""
     position = file.tell()
     file.seek(0)
@@ -102,11 +111,11 @@ def _content(file) -> bytes:
     return data or b""
 
 
-def _name(file) -> str:
+def _name(file: Upload) -> str:
     return getattr(file, "name", "") or ""
 
 
-def validate_upload_size(file) -> None:
+def validate_upload_size(file: File[bytes]) -> None:
     """Refuse a file larger than settings.MAX_UPLOAD_MB, and an empty one."""
     size = file.size
     if not size:
@@ -122,7 +131,7 @@ def validate_upload_size(file) -> None:
 # --- PDF ---------------------------------------------------------------------------------------------
 
 
-def is_pdf(file) -> bool:
+def is_pdf(file: Upload) -> bool:
     """Whether the file starts with the PDF signature (the first bytes, nothing before them)."""
     return _head(file, len(PDF_SIGNATURE)) == PDF_SIGNATURE
 
@@ -139,7 +148,7 @@ def _raw_active_name(data: bytes) -> bool:
     return _PDF_RAW_ACTIVE.search(data) is not None
 
 
-def _has_active_entry(value, depth: int = 0) -> bool:
+def _has_active_entry(value: Any, depth: int = 0) -> bool:
     from pypdf.generic import ArrayObject, DictionaryObject, NameObject
 
     if depth > _PDF_MAX_DEPTH:
@@ -171,7 +180,7 @@ def _parsed_active_content(data: bytes) -> bool:
     inflated = 0
     for stream_number in sorted({stream for stream, _index in reader.xref_objStm.values()}):
         stream = reader.get_object(IndirectObject(stream_number, 0, reader))
-        inflated += len(stream.get_data()) if hasattr(stream, "get_data") else 0
+        inflated += len(stream.get_data()) if stream is not None and hasattr(stream, "get_data") else 0
         if inflated > PDF_INFLATE_BUDGET:
             raise _PdfUncheckable("pdf_too_complex")
     if _has_active_entry(reader.trailer):
@@ -182,7 +191,7 @@ def _parsed_active_content(data: bytes) -> bool:
     return False
 
 
-def pdf_problem(file) -> str | None:
+def pdf_problem(file: Upload) -> str | None:
     """Why the file is refused as a PDF ("not_pdf", "pdf_active_content", "pdf_encrypted",
     "pdf_too_complex", "pdf_unreadable"), or None when it is accepted."""
     from pypdf.errors import LimitReachedError, PyPdfError
@@ -222,7 +231,7 @@ PDF_MESSAGES = {
 }
 
 
-def validate_pdf(file) -> None:
+def validate_pdf(file: Upload) -> None:
     """Refuse a file that is not a PDF (signature at offset 0), or a PDF with active content, or
     one whose objects cannot be checked (see the module's docstring)."""
     problem = pdf_problem(file)
@@ -246,7 +255,7 @@ _ZIP_END_RECORD_SIZE = 22
 _ZIP_MAX_COMMENT = 0xFFFF
 
 
-def _zip_declared_entries(file) -> int | None:
+def _zip_declared_entries(file: Upload) -> int | None:
     """The number of entries the archive's end record declares (None: no end record), read from
     the last 64 KB before the directory itself is parsed. Zip64 counts as too many."""
     file.seek(0, io.SEEK_END)
@@ -261,7 +270,7 @@ def _zip_declared_entries(file) -> int | None:
     return OFFICE_MAX_ENTRIES + 1 if total == 0xFFFF else total
 
 
-def _office_archive_problem(file) -> str | None:
+def _office_archive_problem(file: Upload) -> str | None:
     """Why the archive is refused before anything in it is inflated, or None."""
     entries = _zip_declared_entries(file)
     if entries is None:
@@ -283,7 +292,7 @@ def _office_archive_problem(file) -> str | None:
     return None
 
 
-def _office_kind(file) -> str | None:
+def _office_kind(file: Upload) -> str | None:
     file.seek(0)
     with zipfile.ZipFile(file) as archive:
         names = set(archive.namelist())
@@ -297,7 +306,7 @@ def _office_kind(file) -> str | None:
     return None
 
 
-def office_document_problem(file) -> tuple[str | None, str | None]:
+def office_document_problem(file: Upload) -> tuple[str | None, str | None]:
     """(kind, problem): the kind of text document ("odt", "docx") when accepted, else the reason
     ("not_office_document", "office_too_many_entries", "office_too_large_uncompressed",
     "office_suspicious_compression")."""
@@ -317,7 +326,7 @@ def office_document_problem(file) -> tuple[str | None, str | None]:
         file.seek(position)
 
 
-def office_document_kind(file) -> str | None:
+def office_document_kind(file: Upload) -> str | None:
     """The kind of text document the content shows: "odt", "docx", or None (neither, or refused)."""
     return office_document_problem(file)[0]
 
@@ -335,7 +344,7 @@ OFFICE_MESSAGES = {
 }
 
 
-def validate_office_document(file) -> str:
+def validate_office_document(file: Upload) -> str:
     """Refuse a file that is not an ODT or DOCX text document, whatever its name, or an archive
     past the bounds above; returns its kind."""
     kind, problem = office_document_problem(file)
@@ -349,4 +358,5 @@ def validate_office_document(file) -> str:
                 "limit": office_max_uncompressed_bytes() // (1024 * 1024),
             },
         )
+    assert kind is not None  # no problem: the document has a kind
     return kind

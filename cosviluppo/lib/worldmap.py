@@ -9,7 +9,7 @@ still appear in the table that goes with every map.
 
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -81,7 +81,7 @@ def _ring(arcs: list[list[Point]], indexes: list[int]) -> list[Point]:
     return points
 
 
-def _clip(ring: list[Point], inside, edge_lon: float) -> list[Point]:
+def _clip(ring: list[Point], inside: Callable[[Point], bool], edge_lon: float) -> list[Point]:
     """Sutherland–Hodgman against one meridian: the part of the ring on the `inside` side."""
     clipped: list[Point] = []
     for index, current in enumerate(ring):
@@ -193,20 +193,20 @@ class WorldMap:
     description: str = ""
 
 
-def _format(value, money: bool) -> str:
+def _format(value: Decimal | int, money: bool) -> str:
     from cosviluppo.templatetags.formatting import eur, grouped
 
     return eur(value) if money else grouped(value)
 
 
-def _class_bounds(values: list) -> list:
+def _class_bounds(values: list[Decimal | int]) -> list[Decimal | int]:
     """Upper bounds of up to CLASS_COUNT colour classes: one per value when there are few
     distinct values, otherwise quantiles of the countries' values."""
     distinct = sorted(set(values))
     if len(distinct) <= CLASS_COUNT:
         return distinct
     ordered = sorted(values)
-    bounds = []
+    bounds: list[Decimal | int] = []
     for step in range(1, CLASS_COUNT + 1):
         bound = ordered[min(len(ordered) - 1, math.ceil(step * len(ordered) / CLASS_COUNT) - 1)]
         if not bounds or bound > bounds[-1]:
@@ -214,7 +214,7 @@ def _class_bounds(values: list) -> list:
     return bounds
 
 
-def _class_of(value, bounds: list) -> int:
+def _class_of(value: Decimal | int, bounds: list[Decimal | int]) -> int:
     return next(index for index, bound in enumerate(bounds) if value <= bound)
 
 

@@ -1,11 +1,14 @@
 """What every evaluation service shares: the audit row and the e-mails to the office and the applicants."""
 
 from datetime import datetime
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.utils import timezone
-from django.utils.formats import date_format
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
+from accounts.models import User
+from calls.models import EvaluationCriterion
 from cosviluppo.lib.emails import send_templated_email
 from projects.models import Proposal
 
@@ -16,7 +19,7 @@ def record_event(
     *,
     proposal: Proposal,
     kind: str,
-    by,
+    by: User | None,
     now: datetime,
     from_status: str = "",
     to_status: str = "",
@@ -36,7 +39,7 @@ def record_event(
     )
 
 
-def officers():
+def officers() -> QuerySet[User]:
     """The programme officers who receive the office's notices (active ones)."""
     from accounts.models import User
 
@@ -56,7 +59,7 @@ def notify_officers(*, template: str, context: dict) -> None:
         )
 
 
-def lead_members(proposal: Proposal):
+def lead_members(proposal: Proposal) -> QuerySet[User]:
     """The people acting for the lead association (every role): the applicant's side of the thread."""
     from accounts.models import User
 
@@ -74,6 +77,22 @@ def notify_lead_members(*, proposal: Proposal, template: str, context: dict) -> 
         )
 
 
-def rome(moment: datetime) -> str:
-    """A moment on the Italian wall clock, in the active language's format."""
-    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+class ScoreRefused(ValueError):
+    """A score typed for a criterion that cannot be recorded; str() is the message for the user."""
+
+
+def parse_score(raw: object, criterion: EvaluationCriterion) -> Decimal:
+    """The score typed for `criterion` (an evaluator's or the consensus one): a number from 0 to
+    the criterion's maximum, with two decimals at most. ScoreRefused says why not."""
+    try:
+        value = Decimal(str(raw))
+    except InvalidOperation:
+        raise ScoreRefused(_("The score of criterion %(code)s is not a number.") % {"code": criterion.code}) from None
+    if not value.is_finite() or value < 0 or value > criterion.max_score:
+        raise ScoreRefused(
+            _("The score of criterion %(code)s must be between 0 and %(max)s.")
+            % {"code": criterion.code, "max": criterion.max_score}
+        )
+    if value != value.quantize(Decimal("0.01")):
+        raise ScoreRefused(_("The score of criterion %(code)s has more than two decimals.") % {"code": criterion.code})
+    return value

@@ -8,8 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from cosviluppo.lib.emails import absolute_url
 from cosviluppo.lib.exceptions import DomainError
+from cosviluppo.templatetags.formatting import rome_numeric
 from projects.models import Proposal
 from projects.services import proposal_transition
 
@@ -46,7 +48,7 @@ def _refuse_while_clarification_open(proposal: Proposal, now: datetime) -> None:
                 "A request for clarification is open until %(deadline)s: decide once the applicant has "
                 "answered or the deadline has passed."
             )
-            % {"deadline": timezone.localtime(request.deadline).strftime("%d/%m/%Y %H:%M")}
+            % {"deadline": rome_numeric(request.deadline)}
         )
 
 
@@ -54,7 +56,7 @@ def admissibility_check_save(
     *,
     proposal: Proposal,
     manual: Mapping[str, tuple[bool | None, str]],
-    by,
+    by: User,
     now: datetime | None = None,
 ) -> AdmissibilityCheck:
     """Save the checklist: automatic items recomputed from the call's rules, manual items as
@@ -90,7 +92,7 @@ def admissibility_check_save(
 
 
 def proposal_admit(
-    *, proposal: Proposal, by, check: AdmissibilityCheck, now: datetime | None = None, notify: bool = True
+    *, proposal: Proposal, by: User, check: AdmissibilityCheck, now: datetime | None = None, notify: bool = True
 ) -> Proposal:
     """Declare a submitted proposal admissible: every item of its checklist must pass (automatic
     items are recomputed first). Moves it to admissible and tells the lead's members by e-mail
@@ -142,7 +144,9 @@ def proposal_admit(
     return admitted
 
 
-def proposal_declare_inadmissible(*, proposal: Proposal, by, reasons: str, now: datetime | None = None) -> Proposal:
+def proposal_declare_inadmissible(
+    *, proposal: Proposal, by: User, reasons: str, now: datetime | None = None
+) -> Proposal:
     """Declare a submitted proposal inadmissible, with the reasons the applicant reads (required).
 
     Moves it to inadmissible, stores the checklist as it stands and tells the lead's members by

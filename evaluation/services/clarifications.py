@@ -14,15 +14,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from cosviluppo.lib.emails import absolute_url
 from cosviluppo.lib.exceptions import DomainError
+from cosviluppo.templatetags.formatting import rome_datetime
 from projects.models import Proposal
 from projects.steps import STEP_KEYS
 
 from ..models import ClarificationRequest, EvaluationEvent
 from ..selectors import section_labels
 from ..snapshots import proposal_snapshot, snapshot_differences
-from ._common import notify_lead_members, notify_officers, record_event, rome
+from ._common import notify_lead_members, notify_officers, record_event
 
 
 class ClarificationClosed(DomainError):
@@ -35,7 +37,7 @@ def clarification_request(
     sections: Iterable[str],
     message: str,
     deadline: datetime,
-    by,
+    by: User,
     now: datetime | None = None,
     notify: bool = True,
 ) -> ClarificationRequest:
@@ -100,7 +102,7 @@ def clarification_request(
     return request
 
 
-def _close(request: ClarificationRequest, *, status: str, by, now: datetime) -> ClarificationRequest:
+def _close(request: ClarificationRequest, *, status: str, by: User | None, now: datetime) -> ClarificationRequest:
     """Snapshot the sections again, record what changed, and close the request.
 
     The proposal's row is locked first: the editing services of projects save a reopened section
@@ -131,7 +133,9 @@ def _close(request: ClarificationRequest, *, status: str, by, now: datetime) -> 
     return request
 
 
-def clarification_answer(*, request: ClarificationRequest, by, now: datetime | None = None) -> ClarificationRequest:
+def clarification_answer(
+    *, request: ClarificationRequest, by: User, now: datetime | None = None
+) -> ClarificationRequest:
     """The applicant says the corrections are done: the sections close again, what changed is
     recorded and the officers are told. Refused at or after the deadline, and when already closed."""
     from ..permissions import can_answer_clarification
@@ -146,7 +150,7 @@ def clarification_answer(*, request: ClarificationRequest, by, now: datetime | N
         if now >= locked.deadline:
             raise ClarificationClosed(
                 _("The deadline of this request passed on %(deadline)s: the proposal is judged as it stands.")
-                % {"deadline": rome(locked.deadline)}
+                % {"deadline": rome_datetime(locked.deadline)}
             )
         if not can_answer_clarification(by, locked, now):
             raise DomainError(_("Only the lead association's editors and legal representatives can answer."))

@@ -3,25 +3,26 @@ review of a proposal is in."""
 
 from collections.abc import Mapping
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from cosviluppo.lib.exceptions import DomainError
 from projects.models import ConsensusScore, Proposal
 
 from ..models import EvaluationEvent
 from ..selectors import consensus_blockers, consensus_sheet
-from ._common import record_event
+from ._common import ScoreRefused, parse_score, record_event
 
 # For each criterion: (score, justification) or (score, justification, comment for the applicant).
 ConsensusInput = tuple[Decimal | str, str] | tuple[Decimal | str, str, str]
 
 
 def consensus_record(
-    *, proposal: Proposal, scores: Mapping[int, ConsensusInput], by, now: datetime | None = None
+    *, proposal: Proposal, scores: Mapping[int, ConsensusInput], by: User, now: datetime | None = None
 ) -> list[ConsensusScore]:
     """Record the consensus score of every criterion of the call, each from 0 to its maximum
     with a justification (required) and an optional comment for the applicant.
@@ -52,20 +53,9 @@ def consensus_record(
             raw, justification, *rest = given
             comment = (rest[0] if rest else "") or ""
             try:
-                value = Decimal(str(raw))
-            except InvalidOperation:
-                problems.append(_("The score of criterion %(code)s is not a number.") % {"code": criterion.code})
-                continue
-            if not value.is_finite() or value < 0 or value > criterion.max_score:
-                problems.append(
-                    _("The score of criterion %(code)s must be between 0 and %(max)s.")
-                    % {"code": criterion.code, "max": criterion.max_score}
-                )
-                continue
-            if value != value.quantize(Decimal("0.01")):
-                problems.append(
-                    _("The score of criterion %(code)s has more than two decimals.") % {"code": criterion.code}
-                )
+                value = parse_score(raw, criterion)
+            except ScoreRefused as refused:
+                problems.append(str(refused))
                 continue
             if not (justification or "").strip():
                 problems.append(_("Justify the consensus score of criterion %(code)s.") % {"code": criterion.code})

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from cosviluppo.lib.emails import absolute_url
 from cosviluppo.lib.exceptions import DomainError
 from cosviluppo.lib.idempotency import save_once
@@ -24,7 +25,7 @@ def proposal_message_post(
     *,
     proposal: Proposal,
     body: str,
-    by,
+    by: User,
     now: datetime | None = None,
     form_token: UUID | None = None,
     notify: bool = True,

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from calls.models import Call
 from projects.models import Proposal
 from projects.services import proposal_transition
@@ -15,7 +16,7 @@ from ..ranking import RankedProposal, compute_ranking
 from ._common import record_event
 
 
-def call_rank(*, call: Call, by, now: datetime | None = None) -> list[RankedProposal]:
+def call_rank(*, call: Call, by: User, now: datetime | None = None) -> list[RankedProposal]:
     """Rank every evaluated proposal of the call with a complete consensus: store its weighted
     total (Proposal.total_score) and position (Proposal.rank), move those under evaluation to
     ranked, and leave an audit row wherever the total or the rank changed.

@@ -7,7 +7,7 @@ evaluator's scores only after submitting their own (see evaluation.selectors).
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import transaction
 from django.urls import reverse
@@ -30,7 +30,7 @@ from ..selectors import (
     evaluator_loads,
     involved_organisation_ids,
 )
-from ._common import notify_officers, record_event
+from ._common import ScoreRefused, notify_officers, parse_score, record_event
 
 # What an evaluator types for one criterion: the score and the comment that justifies it.
 ScoreInput = tuple[Decimal | str | None, str]
@@ -48,7 +48,7 @@ def _active_reviews(proposal: Proposal) -> int:
     return Review.objects.filter(proposal=proposal).exclude(status=Review.Status.CONFLICT).count()
 
 
-def _start_evaluation_if_staffed(proposal: Proposal, *, by, now: datetime) -> None:
+def _start_evaluation_if_staffed(proposal: Proposal, *, by: User, now: datetime) -> None:
     # An admissible proposal goes under evaluation once it has its evaluators.
     if proposal.status == Proposal.Status.ADMISSIBLE and _active_reviews(proposal) >= MIN_REVIEWERS:
         proposal_transition(
@@ -60,7 +60,7 @@ def _start_evaluation_if_staffed(proposal: Proposal, *, by, now: datetime) -> No
         )
 
 
-def _check_assignable(proposal: Proposal, evaluator) -> None:
+def _check_assignable(proposal: Proposal, evaluator: User) -> None:
     if proposal.status not in EVALUATION_STATUSES:
         raise DomainError(
             _("The proposal is %(status)s: evaluators are assigned to admissible proposals.")
@@ -80,7 +80,7 @@ def _check_assignable(proposal: Proposal, evaluator) -> None:
         raise DomainError(_("%(name)s is already assigned to this proposal.") % {"name": evaluator})
 
 
-def _notify_evaluator(evaluator, proposals: list[Proposal]) -> None:
+def _notify_evaluator(evaluator: User, proposals: list[Proposal]) -> None:
     send_templated_email(
         template="evaluation/emails/reviews_assigned",
         context={
@@ -93,7 +93,7 @@ def _notify_evaluator(evaluator, proposals: list[Proposal]) -> None:
     )
 
 
-def _create_review(proposal: Proposal, evaluator, *, by, now: datetime) -> Review:
+def _create_review(proposal: Proposal, evaluator: User, *, by: User, now: datetime) -> Review:
     review = Review.objects.create(proposal=proposal, evaluator=evaluator)
     record_event(
         proposal=proposal,
@@ -107,7 +107,9 @@ def _create_review(proposal: Proposal, evaluator, *, by, now: datetime) -> Revie
     return review
 
 
-def review_assign(*, proposal: Proposal, evaluator, by, now: datetime | None = None, notify: bool = True) -> Review:
+def review_assign(
+    *, proposal: Proposal, evaluator: User, by: User, now: datetime | None = None, notify: bool = True
+) -> Review:
     """Assign one evaluator to an admissible proposal (or one under evaluation, to replace a
     conflict). Refused for non-evaluators, evaluators acting for the lead or a partner, and
     evaluators already on it. The second evaluator moves the proposal under evaluation. The
@@ -125,7 +127,7 @@ def review_assign(*, proposal: Proposal, evaluator, by, now: datetime | None = N
 
 
 def reviews_assign_balanced(
-    *, call: Call, evaluators: Iterable, per_proposal: int = MIN_REVIEWERS, by, now: datetime | None = None
+    *, call: Call, evaluators: Iterable, per_proposal: int = MIN_REVIEWERS, by: User, now: datetime | None = None
 ) -> AssignmentResult:
     """Give every admissible proposal of the call (and every one under evaluation that lost an
     evaluator to a conflict) `per_proposal` evaluators, choosing the least loaded first.
@@ -188,7 +190,9 @@ def reviews_assign_balanced(
     return result
 
 
-def review_declare(*, review: Review, conflict: bool, by, reason: str = "", now: datetime | None = None) -> Review:
+def review_declare(
+    *, review: Review, conflict: bool, by: User, reason: str = "", now: datetime | None = None
+) -> Review:
     """The evaluator declares whether they have a conflict of interest, before seeing the proposal.
 
     "No conflict" opens the proposal to them. A conflict unassigns them: the review stays, with
@@ -252,18 +256,9 @@ def _parse_scores(review: Review, scores: Mapping[int, ScoreInput], *, final: bo
                 problems.append(_("Score criterion %(code)s.") % {"code": criterion.code})
             continue
         try:
-            value = Decimal(str(raw))
-        except InvalidOperation:
-            problems.append(_("The score of criterion %(code)s is not a number.") % {"code": criterion.code})
-            continue
-        if not value.is_finite() or value < 0 or value > criterion.max_score:
-            problems.append(
-                _("The score of criterion %(code)s must be between 0 and %(max)s.")
-                % {"code": criterion.code, "max": criterion.max_score}
-            )
-            continue
-        if value != value.quantize(Decimal("0.01")):
-            problems.append(_("The score of criterion %(code)s has more than two decimals.") % {"code": criterion.code})
+            value = parse_score(raw, criterion)
+        except ScoreRefused as refused:
+            problems.append(str(refused))
             continue
         if final and not comment:
             problems.append(_("Explain the score of criterion %(code)s in a comment.") % {"code": criterion.code})
@@ -285,7 +280,7 @@ def _save_scores(review: Review, parsed: dict[int, tuple[Decimal, str]]) -> None
             row.save(update_fields=["score", "comment"])
 
 
-def _locked_for_scoring(review: Review, by) -> Review:
+def _locked_for_scoring(review: Review, by: User) -> Review:
     locked = Review.objects.select_for_update().select_related("proposal__call").get(pk=review.pk)
     if locked.evaluator_id != getattr(by, "pk", None):
         raise DomainError(_("Only the assigned evaluator can score this proposal."))
@@ -303,7 +298,7 @@ def _locked_for_scoring(review: Review, by) -> Review:
     return locked
 
 
-def review_save_draft(*, review: Review, scores: Mapping[int, ScoreInput], by) -> Review:
+def review_save_draft(*, review: Review, scores: Mapping[int, ScoreInput], by: User) -> Review:
     """Keep the scores typed so far (each still within 0..maximum); nothing is visible to anyone else."""
     with transaction.atomic():
         locked = _locked_for_scoring(review, by)
@@ -311,7 +306,7 @@ def review_save_draft(*, review: Review, scores: Mapping[int, ScoreInput], by) -
     return locked
 
 
-def review_submit(*, review: Review, scores: Mapping[int, ScoreInput], by, now: datetime | None = None) -> Review:
+def review_submit(*, review: Review, scores: Mapping[int, ScoreInput], by: User, now: datetime | None = None) -> Review:
     """Submit the review: every criterion of the call scored from 0 to its maximum, each with a
     comment. Final: the review can no longer change, and its evaluator may now see the other
     submitted reviews of the proposal."""

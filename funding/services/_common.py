@@ -39,7 +39,7 @@ def record_decision(
     *,
     call: Call,
     action: str,
-    by,
+    by: User,
     now: datetime,
     proposal: Proposal | None = None,
     from_value: str = "",

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from cosviluppo.lib.codicefiscale import validate_cup
 from cosviluppo.lib.exceptions import DomainError
 from cosviluppo.lib.money import CENT, ZERO
@@ -47,7 +48,7 @@ def grant_agreement_record(
     cup: str,
     start_date: date,
     plan: list[tuple[str, Decimal, date | None]],
-    by,
+    by: User,
     now: datetime | None = None,
 ) -> list[Installment]:
     """Record the signed grant agreement: the funded proposal becomes a project in progress, with
@@ -145,7 +146,7 @@ def grant_agreement_record(
     return installments
 
 
-def installment_pay(*, installment: Installment, paid_on: date, by, now: datetime | None = None) -> Installment:
+def installment_pay(*, installment: Installment, paid_on: date, by: User, now: datetime | None = None) -> Installment:
     """Record the payment of an installment (planned → paid), in order: an installment is paid
     after the earlier ones, not before the agreement was signed and not in the future."""
     now = now or timezone.now()
@@ -154,7 +155,7 @@ def installment_pay(*, installment: Installment, paid_on: date, by, now: datetim
         proposal = locked.award.proposal
         if locked.status == Installment.Status.PAID:
             raise DomainError(
-                _("This installment was already paid on %(date)s.") % {"date": locked.paid_on.strftime("%d/%m/%Y")}
+                _("This installment was already paid on %(date)s.") % {"date": locked.paid_on.strftime("%d/%m/%Y")}  # type: ignore[union-attr]  # paid: has a date
             )
         if proposal.status != Status.IN_PROGRESS:
             raise DomainError(_("Installments are paid to projects in progress."))

@@ -7,11 +7,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from calls.models import Call
 from calls.services import call_transition
 from cosviluppo.lib.exceptions import DomainError
@@ -48,7 +50,7 @@ class DecisionOutcome:
 
 
 def _grant(
-    *, call: Call, proposal: Proposal, amount: Decimal, by, now: datetime, reason: str = "", from_status: str
+    *, call: Call, proposal: Proposal, amount: Decimal, by: User, now: datetime, reason: str = "", from_status: str
 ) -> Award:
     """award_grant plus the decision record; the caller holds the call's locks."""
     award = award_grant(proposal=proposal, amount=amount, by=by, reduction_reason=reason, now=now)
@@ -71,7 +73,7 @@ def _grant(
     return award
 
 
-def _move(*, call: Call, proposal: Proposal, to: str, action: str, by, now: datetime, reason: str = "") -> None:
+def _move(*, call: Call, proposal: Proposal, to: str, action: str, by: User, now: datetime, reason: str = "") -> None:
     from_status = proposal.status
     proposal_transition(proposal=proposal, to=to, by=by, reason=reason, now=now)
     record_decision(
@@ -82,7 +84,7 @@ def _move(*, call: Call, proposal: Proposal, to: str, action: str, by, now: date
         notify_outcome(proposal)
 
 
-def _walk(*, call: Call, by, now: datetime, decide_ranked: bool) -> DecisionOutcome:
+def _walk(*, call: Call, by: User, now: datetime, decide_ranked: bool) -> DecisionOutcome:
     """Go down the ranking funding what fits, in order, stopping at the first that does not.
 
     With `decide_ranked`, proposals still `ranked` are decided (funded, reserve, not funded);
@@ -149,7 +151,7 @@ def _walk(*, call: Call, by, now: datetime, decide_ranked: bool) -> DecisionOutc
 # --- Starting the evaluation --------------------------------------------------------------------
 
 
-def call_evaluation_start(*, call: Call, by, now: datetime | None = None) -> Call:
+def call_evaluation_start(*, call: Call, by: User, now: datetime | None = None) -> Call:
     """Move a closed call to `evaluation` (where its proposals are decided); audited twice:
     the call's status history and the decision trail."""
     now = now or timezone.now()
@@ -169,7 +171,7 @@ def call_evaluation_start(*, call: Call, by, now: datetime | None = None) -> Cal
 # --- The decision -------------------------------------------------------------------------------
 
 
-def funding_propose(*, call: Call, by, now: datetime | None = None) -> DecisionOutcome:
+def funding_propose(*, call: Call, by: User, now: datetime | None = None) -> DecisionOutcome:
     """Decide every ranked proposal of the call: funded while the pool lasts, then reserve, and
     the non-fundable ones not funded (rules in the module docstring).
 
@@ -194,7 +196,7 @@ def funding_propose(*, call: Call, by, now: datetime | None = None) -> DecisionO
         return _walk(call=locked, by=by, now=now, decide_ranked=True)
 
 
-def funding_fill_from_reserve(*, call: Call, by, now: datetime | None = None) -> DecisionOutcome:
+def funding_fill_from_reserve(*, call: Call, by: User, now: datetime | None = None) -> DecisionOutcome:
     """Fund the reserve list in rank order with what the commitments have left, stopping at the
     first proposal that does not fit. Idempotent: with no money freed, a second run funds nobody."""
     now = now or timezone.now()
@@ -204,7 +206,7 @@ def funding_fill_from_reserve(*, call: Call, by, now: datetime | None = None) ->
         return _walk(call=locked, by=by, now=now, decide_ranked=False)
 
 
-def _first_waiting_ahead(call: Call, proposal: Proposal):
+def _first_waiting_ahead(call: Call, proposal: Proposal) -> tuple[Any, Any]:
     """The ranking entry of `proposal` and the first fundable proposal above it still waiting."""
     ranking = ranking_for(call)
     ids = [entry.proposal.pk for entry in ranking]
@@ -236,7 +238,9 @@ def _check_amount(*, amount: Decimal, requested: Decimal, reason: str) -> Decima
     return amount
 
 
-def funding_grant(*, proposal: Proposal, amount: Decimal, by, reason: str = "", now: datetime | None = None) -> Award:
+def funding_grant(
+    *, proposal: Proposal, amount: Decimal, by: User, reason: str = "", now: datetime | None = None
+) -> Award:
     """Fund one proposal with an amount the officer chose (at most what it requested; less needs a
     reason): how the head of the reserve list is offered what is left as a reduced grant.
 
@@ -280,7 +284,9 @@ def funding_grant(*, proposal: Proposal, amount: Decimal, by, reason: str = "", 
         )
 
 
-def funding_award_change(*, award: Award, amount: Decimal, by, reason: str = "", now: datetime | None = None) -> Award:
+def funding_award_change(
+    *, award: Award, amount: Decimal, by: User, reason: str = "", now: datetime | None = None
+) -> Award:
     """Change the amount granted to a funded proposal (before its grant agreement): lower it with a
     reason, or raise it back up to what was requested if the pool allows.
 
@@ -332,7 +338,7 @@ def funding_award_change(*, award: Award, amount: Decimal, by, reason: str = "",
 
 
 def funding_allocation_set(
-    *, award: Award, shares: Mapping[int, Decimal], by, reason: str, now: datetime | None = None
+    *, award: Award, shares: Mapping[int, Decimal], by: User, reason: str, now: datetime | None = None
 ) -> list[FunderShare]:
     """Override the split of an award across the funders (award_allocate checks the sums and the
     commitments); the reason is required and recorded with the old and the new split."""
@@ -363,7 +369,7 @@ def funding_allocation_set(
     return created
 
 
-def award_withdraw(*, proposal: Proposal, by, reason: str, now: datetime | None = None) -> DecisionOutcome:
+def award_withdraw(*, proposal: Proposal, by: User, reason: str, now: datetime | None = None) -> DecisionOutcome:
     """A funded project withdraws: the proposal moves to withdrawn, its shares are released (the
     award stays, with an allocation record of the release) and the reserve list is funded in
     order with the money freed. Refused once an installment has been paid."""

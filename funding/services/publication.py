@@ -9,6 +9,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from calls.models import Call
 from calls.services import call_transition
 from cosviluppo.lib.exceptions import DomainError
@@ -71,7 +72,7 @@ def results_publication_problems(*, call: Call) -> list[str]:
     return problems
 
 
-def results_publish(*, call: Call, by, now: datetime | None = None) -> Call:
+def results_publish(*, call: Call, by: User, now: datetime | None = None) -> Call:
     """Publish the results: the call moves evaluation → results_published (which opens the window
     for requests for review) and every applicant is told its outcome by e-mail.
 

@@ -9,10 +9,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from associations.models import Membership
 from calls.models import Call
 from cosviluppo.lib.emails import absolute_url, send_templated_email
 from cosviluppo.lib.exceptions import DomainError
+from cosviluppo.templatetags.formatting import rome_numeric
 from projects.models import Proposal
 from projects.services import proposal_transition
 
@@ -48,7 +50,7 @@ def review_window_is_open(call: Call, now: datetime | None = None) -> bool:
     return closes is not None and (now or timezone.now()) <= closes
 
 
-def review_request_file(*, proposal: Proposal, text: str, by, now: datetime | None = None) -> ReviewRequest:
+def review_request_file(*, proposal: Proposal, text: str, by: User, now: datetime | None = None) -> ReviewRequest:
     """The lead association's legal representative asks for a review of the published outcome.
 
     Refused before publication and after the window (publication + Call.review_request_days,
@@ -94,7 +96,7 @@ def review_request_file(*, proposal: Proposal, text: str, by, now: datetime | No
 
 
 def review_request_answer(
-    *, review_request: ReviewRequest, accepted: bool, answer: str, by, now: datetime | None = None
+    *, review_request: ReviewRequest, accepted: bool, answer: str, by: User, now: datetime | None = None
 ) -> ReviewRequest:
     """Staff accept or reject a request for review, with the answer the applicant reads (e-mailed).
 
@@ -137,10 +139,10 @@ def review_request_answer(
 
 
 # Where an accepted request sends a proposal back to, through the lifecycle's own moves.
-REOPEN_TO = {Status.NOT_FUNDED: Status.RANKED, Status.INADMISSIBLE: Status.ADMISSIBLE}
+REOPEN_TO: dict[str, str] = {Status.NOT_FUNDED: Status.RANKED, Status.INADMISSIBLE: Status.ADMISSIBLE}
 
 
-def funding_decision_reopen(*, review_request: ReviewRequest, by, now: datetime | None = None) -> Proposal:
+def funding_decision_reopen(*, review_request: ReviewRequest, by: User, now: datetime | None = None) -> Proposal:
     """Re-open the decision on a proposal after its request for review was accepted: not funded →
     ranked (to be re-scored, re-ranked and decided again), inadmissible → admissible (to be
     evaluated). The reason of the move names the request; each request re-opens once."""
@@ -160,7 +162,7 @@ def funding_decision_reopen(*, review_request: ReviewRequest, by, now: datetime 
             )
         reason = _("Request for review #%(number)s of %(date)s accepted: %(answer)s") % {
             "number": locked.pk,
-            "date": timezone.localtime(locked.filed_at).strftime("%d/%m/%Y"),
+            "date": rome_numeric(locked.filed_at, with_time=False),
             "answer": locked.answer,
         }
         from_status = proposal.status

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from associations.models import Membership, Organisation
 from calls.models import Call, FunderCommitment
 from cosviluppo.lib.exceptions import DomainError
@@ -60,7 +61,7 @@ def undecided_count(call: Call) -> int:
 
 
 def funder_sign_off(
-    *, call: Call, funder: Organisation, decision: str, by, remarks: str = "", now: datetime | None = None
+    *, call: Call, funder: Organisation, decision: str, by: User, remarks: str = "", now: datetime | None = None
 ) -> FunderSignOff:
     """Record a funder's approval of, or remarks on, the proposed decision as it is now.
 

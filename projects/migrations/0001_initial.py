@@ -12,374 +12,948 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('associations', '0001_initial'),
-        ('calls', '0001_initial'),
+        ("associations", "0001_initial"),
+        ("calls", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Award',
+            name="Award",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('amount_granted', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='amount granted (EUR)')),
-                ('reduction_reason', models.TextField(blank=True, verbose_name='reason for granting less than requested')),
-                ('decided_at', models.DateTimeField(verbose_name='decided at')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='decided by')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "amount_granted",
+                    models.DecimalField(decimal_places=2, max_digits=14, verbose_name="amount granted (EUR)"),
+                ),
+                (
+                    "reduction_reason",
+                    models.TextField(blank=True, verbose_name="reason for granting less than requested"),
+                ),
+                ("decided_at", models.DateTimeField(verbose_name="decided at")),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="decided by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'award',
-                'verbose_name_plural': 'awards',
-                'ordering': ['proposal'],
+                "verbose_name": "award",
+                "verbose_name_plural": "awards",
+                "ordering": ["proposal"],
             },
         ),
         migrations.CreateModel(
-            name='AllocationRecord',
+            name="AllocationRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('shares', models.JSONField(help_text='Commitment id → amount, as decided.', verbose_name='shares')),
-                ('manual', models.BooleanField(default=False, verbose_name='manual split')),
-                ('reason', models.TextField(blank=True, verbose_name='reason')),
-                ('allocated_at', models.DateTimeField(verbose_name='allocated at')),
-                ('allocated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='allocated by')),
-                ('award', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='allocations', to='projects.award', verbose_name='award')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("shares", models.JSONField(help_text="Commitment id → amount, as decided.", verbose_name="shares")),
+                ("manual", models.BooleanField(default=False, verbose_name="manual split")),
+                ("reason", models.TextField(blank=True, verbose_name="reason")),
+                ("allocated_at", models.DateTimeField(verbose_name="allocated at")),
+                (
+                    "allocated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="allocated by",
+                    ),
+                ),
+                (
+                    "award",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="allocations",
+                        to="projects.award",
+                        verbose_name="award",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'allocation record',
-                'verbose_name_plural': 'allocation records',
-                'ordering': ['award', 'allocated_at', 'pk'],
+                "verbose_name": "allocation record",
+                "verbose_name_plural": "allocation records",
+                "ordering": ["award", "allocated_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Proposal',
+            name="Proposal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('draft', 'draft'), ('submitted', 'submitted'), ('admissible', 'admissible'), ('inadmissible', 'inadmissible'), ('under_evaluation', 'under evaluation'), ('ranked', 'ranked'), ('funded', 'funded'), ('reserve', 'reserve list'), ('not_funded', 'not funded'), ('in_progress', 'in progress'), ('closed', 'closed'), ('withdrawn', 'withdrawn')], db_index=True, default='draft', max_length=24, verbose_name='status')),
-                ('title', models.CharField(max_length=255, verbose_name='title')),
-                ('acronym', models.CharField(blank=True, max_length=40, verbose_name='acronym')),
-                ('summary', models.TextField(blank=True, verbose_name='summary')),
-                ('theme', models.CharField(blank=True, max_length=120, verbose_name='theme')),
-                ('origin_country', django_countries.fields.CountryField(blank=True, db_index=True, max_length=2, verbose_name='country of origin')),
-                ('origin_region', models.CharField(blank=True, max_length=120, verbose_name='region or province (origin)')),
-                ('origin_city', models.CharField(blank=True, max_length=120, verbose_name='city or locality (origin)')),
-                ('origin_context', models.TextField(blank=True, verbose_name='context in the country of origin')),
-                ('residence_municipality', models.CharField(blank=True, max_length=120, verbose_name='municipality (Italy)')),
-                ('residence_region', models.CharField(blank=True, default='Lombardia', max_length=60, verbose_name='region (Italy)')),
-                ('residence_context', models.TextField(blank=True, verbose_name='context in Italy')),
-                ('objectives', models.TextField(blank=True, verbose_name='objectives')),
-                ('expected_results', models.TextField(blank=True, verbose_name='expected results')),
-                ('beneficiaries_origin', models.PositiveIntegerField(default=0, verbose_name='direct beneficiaries (origin)')),
-                ('beneficiaries_origin_description', models.TextField(blank=True, verbose_name='beneficiaries in the country of origin')),
-                ('beneficiaries_residence', models.PositiveIntegerField(default=0, verbose_name='direct beneficiaries (Italy)')),
-                ('beneficiaries_residence_description', models.TextField(blank=True, verbose_name='beneficiaries in Italy')),
-                ('sustainability', models.TextField(blank=True, verbose_name='sustainability')),
-                ('duration_months', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='duration (months)')),
-                ('protocol_sequence', models.PositiveIntegerField(blank=True, editable=False, null=True, verbose_name='protocol sequence')),
-                ('protocol_number', models.CharField(blank=True, editable=False, max_length=40, verbose_name='protocol number')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='submitted at')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('total_score', models.DecimalField(blank=True, decimal_places=2, max_digits=6, null=True, verbose_name='weighted total score')),
-                ('rank', models.PositiveIntegerField(blank=True, null=True, verbose_name='rank')),
-                ('cup', models.CharField(blank=True, max_length=15, validators=[cosviluppo.lib.codicefiscale.validate_cup], verbose_name='CUP')),
-                ('agreement_signed_on', models.DateField(blank=True, null=True, verbose_name='grant agreement signed on')),
-                ('start_date', models.DateField(blank=True, null=True, verbose_name='start date')),
-                ('end_date', models.DateField(blank=True, null=True, verbose_name='end date')),
-                ('is_demo', models.BooleanField(default=False, verbose_name='demo data')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('call', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='proposals', to='calls.call', verbose_name='call')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('lead', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='led_proposals', to='associations.organisation', verbose_name='lead migrant association')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "draft"),
+                            ("submitted", "submitted"),
+                            ("admissible", "admissible"),
+                            ("inadmissible", "inadmissible"),
+                            ("under_evaluation", "under evaluation"),
+                            ("ranked", "ranked"),
+                            ("funded", "funded"),
+                            ("reserve", "reserve list"),
+                            ("not_funded", "not funded"),
+                            ("in_progress", "in progress"),
+                            ("closed", "closed"),
+                            ("withdrawn", "withdrawn"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        max_length=24,
+                        verbose_name="status",
+                    ),
+                ),
+                ("title", models.CharField(max_length=255, verbose_name="title")),
+                ("acronym", models.CharField(blank=True, max_length=40, verbose_name="acronym")),
+                ("summary", models.TextField(blank=True, verbose_name="summary")),
+                ("theme", models.CharField(blank=True, max_length=120, verbose_name="theme")),
+                (
+                    "origin_country",
+                    django_countries.fields.CountryField(
+                        blank=True, db_index=True, max_length=2, verbose_name="country of origin"
+                    ),
+                ),
+                (
+                    "origin_region",
+                    models.CharField(blank=True, max_length=120, verbose_name="region or province (origin)"),
+                ),
+                ("origin_city", models.CharField(blank=True, max_length=120, verbose_name="city or locality (origin)")),
+                ("origin_context", models.TextField(blank=True, verbose_name="context in the country of origin")),
+                (
+                    "residence_municipality",
+                    models.CharField(blank=True, max_length=120, verbose_name="municipality (Italy)"),
+                ),
+                (
+                    "residence_region",
+                    models.CharField(blank=True, default="Lombardia", max_length=60, verbose_name="region (Italy)"),
+                ),
+                ("residence_context", models.TextField(blank=True, verbose_name="context in Italy")),
+                ("objectives", models.TextField(blank=True, verbose_name="objectives")),
+                ("expected_results", models.TextField(blank=True, verbose_name="expected results")),
+                (
+                    "beneficiaries_origin",
+                    models.PositiveIntegerField(default=0, verbose_name="direct beneficiaries (origin)"),
+                ),
+                (
+                    "beneficiaries_origin_description",
+                    models.TextField(blank=True, verbose_name="beneficiaries in the country of origin"),
+                ),
+                (
+                    "beneficiaries_residence",
+                    models.PositiveIntegerField(default=0, verbose_name="direct beneficiaries (Italy)"),
+                ),
+                (
+                    "beneficiaries_residence_description",
+                    models.TextField(blank=True, verbose_name="beneficiaries in Italy"),
+                ),
+                ("sustainability", models.TextField(blank=True, verbose_name="sustainability")),
+                (
+                    "duration_months",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="duration (months)"),
+                ),
+                (
+                    "protocol_sequence",
+                    models.PositiveIntegerField(
+                        blank=True, editable=False, null=True, verbose_name="protocol sequence"
+                    ),
+                ),
+                (
+                    "protocol_number",
+                    models.CharField(blank=True, editable=False, max_length=40, verbose_name="protocol number"),
+                ),
+                ("submitted_at", models.DateTimeField(blank=True, null=True, verbose_name="submitted at")),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                (
+                    "total_score",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=6, null=True, verbose_name="weighted total score"
+                    ),
+                ),
+                ("rank", models.PositiveIntegerField(blank=True, null=True, verbose_name="rank")),
+                (
+                    "cup",
+                    models.CharField(
+                        blank=True,
+                        max_length=15,
+                        validators=[cosviluppo.lib.codicefiscale.validate_cup],
+                        verbose_name="CUP",
+                    ),
+                ),
+                (
+                    "agreement_signed_on",
+                    models.DateField(blank=True, null=True, verbose_name="grant agreement signed on"),
+                ),
+                ("start_date", models.DateField(blank=True, null=True, verbose_name="start date")),
+                ("end_date", models.DateField(blank=True, null=True, verbose_name="end date")),
+                ("is_demo", models.BooleanField(default=False, verbose_name="demo data")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "call",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="proposals",
+                        to="calls.call",
+                        verbose_name="call",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "lead",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="led_proposals",
+                        to="associations.organisation",
+                        verbose_name="lead migrant association",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'proposal',
-                'verbose_name_plural': 'proposals',
-                'ordering': ['call', 'protocol_sequence', 'pk'],
+                "verbose_name": "proposal",
+                "verbose_name_plural": "proposals",
+                "ordering": ["call", "protocol_sequence", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Indicator',
+            name="Indicator",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=255, verbose_name='indicator')),
-                ('territory', models.CharField(choices=[('origin', 'country of origin'), ('residence', 'Italy (place of residence)')], max_length=16, verbose_name='territory')),
-                ('baseline', models.CharField(blank=True, max_length=120, verbose_name='baseline')),
-                ('target', models.CharField(max_length=120, verbose_name='target')),
-                ('proposal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='indicators', to='projects.proposal', verbose_name='proposal')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=255, verbose_name="indicator")),
+                (
+                    "territory",
+                    models.CharField(
+                        choices=[("origin", "country of origin"), ("residence", "Italy (place of residence)")],
+                        max_length=16,
+                        verbose_name="territory",
+                    ),
+                ),
+                ("baseline", models.CharField(blank=True, max_length=120, verbose_name="baseline")),
+                ("target", models.CharField(max_length=120, verbose_name="target")),
+                (
+                    "proposal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="indicators",
+                        to="projects.proposal",
+                        verbose_name="proposal",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'indicator',
-                'verbose_name_plural': 'indicators',
-                'ordering': ['proposal', 'pk'],
+                "verbose_name": "indicator",
+                "verbose_name_plural": "indicators",
+                "ordering": ["proposal", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ConsensusScore',
+            name="ConsensusScore",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('score', models.DecimalField(decimal_places=2, max_digits=6, validators=[django.core.validators.MinValueValidator(0)], verbose_name='score')),
-                ('justification', models.TextField(verbose_name='justification')),
-                ('comment_for_applicant', models.TextField(blank=True, verbose_name='comment for the applicant')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='decided at')),
-                ('criterion', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='calls.evaluationcriterion', verbose_name='criterion')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='decided by')),
-                ('proposal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='consensus_scores', to='projects.proposal', verbose_name='proposal')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "score",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=6,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="score",
+                    ),
+                ),
+                ("justification", models.TextField(verbose_name="justification")),
+                ("comment_for_applicant", models.TextField(blank=True, verbose_name="comment for the applicant")),
+                ("decided_at", models.DateTimeField(blank=True, null=True, verbose_name="decided at")),
+                (
+                    "criterion",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="calls.evaluationcriterion",
+                        verbose_name="criterion",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="decided by",
+                    ),
+                ),
+                (
+                    "proposal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="consensus_scores",
+                        to="projects.proposal",
+                        verbose_name="proposal",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'consensus score',
-                'verbose_name_plural': 'consensus scores',
-                'ordering': ['proposal', 'criterion__order'],
+                "verbose_name": "consensus score",
+                "verbose_name_plural": "consensus scores",
+                "ordering": ["proposal", "criterion__order"],
             },
         ),
         migrations.CreateModel(
-            name='BudgetLine',
+            name="BudgetLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('category', models.CharField(choices=[('A', 'A. Human resources'), ('B', 'B. Travel and subsistence'), ('C', 'C. Equipment and supplies'), ('D', 'D. External services and consultancy'), ('E', 'E. Training'), ('F', 'F. Communication and events'), ('G', 'G. Monitoring, evaluation and audit'), ('H', 'H. Overheads')], max_length=1, verbose_name='cost category')),
-                ('territory', models.CharField(choices=[('origin', 'country of origin'), ('residence', 'Italy (place of residence)')], max_length=16, verbose_name='territory')),
-                ('description', models.CharField(blank=True, max_length=255, verbose_name='description')),
-                ('total_cost', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='total cost (EUR)')),
-                ('amount_requested', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='amount requested (EUR)')),
-                ('cofinancing_own', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=14, verbose_name='co-financing: own resources (EUR)')),
-                ('cofinancing_other', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=14, verbose_name='co-financing: other sources (EUR)')),
-                ('proposal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='budget_lines', to='projects.proposal', verbose_name='proposal')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("A", "A. Human resources"),
+                            ("B", "B. Travel and subsistence"),
+                            ("C", "C. Equipment and supplies"),
+                            ("D", "D. External services and consultancy"),
+                            ("E", "E. Training"),
+                            ("F", "F. Communication and events"),
+                            ("G", "G. Monitoring, evaluation and audit"),
+                            ("H", "H. Overheads"),
+                        ],
+                        max_length=1,
+                        verbose_name="cost category",
+                    ),
+                ),
+                (
+                    "territory",
+                    models.CharField(
+                        choices=[("origin", "country of origin"), ("residence", "Italy (place of residence)")],
+                        max_length=16,
+                        verbose_name="territory",
+                    ),
+                ),
+                ("description", models.CharField(blank=True, max_length=255, verbose_name="description")),
+                ("total_cost", models.DecimalField(decimal_places=2, max_digits=14, verbose_name="total cost (EUR)")),
+                (
+                    "amount_requested",
+                    models.DecimalField(decimal_places=2, max_digits=14, verbose_name="amount requested (EUR)"),
+                ),
+                (
+                    "cofinancing_own",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0.00"),
+                        max_digits=14,
+                        verbose_name="co-financing: own resources (EUR)",
+                    ),
+                ),
+                (
+                    "cofinancing_other",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0.00"),
+                        max_digits=14,
+                        verbose_name="co-financing: other sources (EUR)",
+                    ),
+                ),
+                (
+                    "proposal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="budget_lines",
+                        to="projects.proposal",
+                        verbose_name="proposal",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'budget line',
-                'verbose_name_plural': 'budget lines',
-                'ordering': ['proposal', 'category', 'territory', 'pk'],
+                "verbose_name": "budget line",
+                "verbose_name_plural": "budget lines",
+                "ordering": ["proposal", "category", "territory", "pk"],
             },
         ),
         migrations.AddField(
-            model_name='award',
-            name='proposal',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='award', to='projects.proposal', verbose_name='proposal'),
+            model_name="award",
+            name="proposal",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="award",
+                to="projects.proposal",
+                verbose_name="proposal",
+            ),
         ),
         migrations.CreateModel(
-            name='Activity',
+            name="Activity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('territory', models.CharField(choices=[('origin', 'country of origin'), ('residence', 'Italy (place of residence)')], max_length=16, verbose_name='territory')),
-                ('title', models.CharField(max_length=255, verbose_name='title')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('start_month', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1)], verbose_name='start month')),
-                ('end_month', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1)], verbose_name='end month')),
-                ('proposal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='activities', to='projects.proposal', verbose_name='proposal')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "territory",
+                    models.CharField(
+                        choices=[("origin", "country of origin"), ("residence", "Italy (place of residence)")],
+                        max_length=16,
+                        verbose_name="territory",
+                    ),
+                ),
+                ("title", models.CharField(max_length=255, verbose_name="title")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "start_month",
+                    models.PositiveSmallIntegerField(
+                        validators=[django.core.validators.MinValueValidator(1)], verbose_name="start month"
+                    ),
+                ),
+                (
+                    "end_month",
+                    models.PositiveSmallIntegerField(
+                        validators=[django.core.validators.MinValueValidator(1)], verbose_name="end month"
+                    ),
+                ),
+                (
+                    "proposal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="activities",
+                        to="projects.proposal",
+                        verbose_name="proposal",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'activity',
-                'verbose_name_plural': 'activities',
-                'ordering': ['proposal', 'start_month', 'pk'],
+                "verbose_name": "activity",
+                "verbose_name_plural": "activities",
+                "ordering": ["proposal", "start_month", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ProposalAttachment',
+            name="ProposalAttachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=255, verbose_name='title')),
-                ('file', models.FileField(upload_to=projects.models.attachment_upload_to, verbose_name='file')),
-                ('content_type', models.CharField(blank=True, max_length=100, verbose_name='content type')),
-                ('size', models.PositiveIntegerField(default=0, verbose_name='size (bytes)')),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True, verbose_name='uploaded at')),
-                ('proposal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='projects.proposal', verbose_name='proposal')),
-                ('required_attachment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='calls.requiredattachment', verbose_name='answers the required document')),
-                ('uploaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='uploaded by')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=255, verbose_name="title")),
+                ("file", models.FileField(upload_to=projects.models.attachment_upload_to, verbose_name="file")),
+                ("content_type", models.CharField(blank=True, max_length=100, verbose_name="content type")),
+                ("size", models.PositiveIntegerField(default=0, verbose_name="size (bytes)")),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True, verbose_name="uploaded at")),
+                (
+                    "proposal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attachments",
+                        to="projects.proposal",
+                        verbose_name="proposal",
+                    ),
+                ),
+                (
+                    "required_attachment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="calls.requiredattachment",
+                        verbose_name="answers the required document",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="uploaded by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'attachment',
-                'verbose_name_plural': 'attachments',
-                'ordering': ['proposal', 'pk'],
+                "verbose_name": "attachment",
+                "verbose_name_plural": "attachments",
+                "ordering": ["proposal", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ProposalPartner',
+            name="ProposalPartner",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('italian_ngo', 'Italian NGO partner'), ('origin_partner', 'partner in the country of origin'), ('other', 'other partner')], max_length=24, verbose_name='role')),
-                ('response', models.CharField(choices=[('invited', 'invited'), ('confirmed', 'confirmed'), ('declined', 'declined')], default='invited', max_length=16, verbose_name='response')),
-                ('responded_at', models.DateTimeField(blank=True, null=True, verbose_name='responded at')),
-                ('contribution', models.TextField(blank=True, verbose_name='role and contribution')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='partnerships', to='associations.organisation', verbose_name='organisation')),
-                ('proposal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='partners', to='projects.proposal', verbose_name='proposal')),
-                ('responded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='responded by')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("italian_ngo", "Italian NGO partner"),
+                            ("origin_partner", "partner in the country of origin"),
+                            ("other", "other partner"),
+                        ],
+                        max_length=24,
+                        verbose_name="role",
+                    ),
+                ),
+                (
+                    "response",
+                    models.CharField(
+                        choices=[("invited", "invited"), ("confirmed", "confirmed"), ("declined", "declined")],
+                        default="invited",
+                        max_length=16,
+                        verbose_name="response",
+                    ),
+                ),
+                ("responded_at", models.DateTimeField(blank=True, null=True, verbose_name="responded at")),
+                ("contribution", models.TextField(blank=True, verbose_name="role and contribution")),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="partnerships",
+                        to="associations.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "proposal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="partners",
+                        to="projects.proposal",
+                        verbose_name="proposal",
+                    ),
+                ),
+                (
+                    "responded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="responded by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'partner',
-                'verbose_name_plural': 'partners',
-                'ordering': ['proposal', 'role', 'pk'],
+                "verbose_name": "partner",
+                "verbose_name_plural": "partners",
+                "ordering": ["proposal", "role", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ProposalStatusChange',
+            name="ProposalStatusChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_status', models.CharField(blank=True, max_length=32, verbose_name='from')),
-                ('to_status', models.CharField(max_length=32, verbose_name='to')),
-                ('reason', models.TextField(blank=True, verbose_name='reason')),
-                ('changed_at', models.DateTimeField(db_index=True, verbose_name='changed at')),
-                ('changed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='changed by')),
-                ('proposal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='status_changes', to='projects.proposal', verbose_name='proposal')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("from_status", models.CharField(blank=True, max_length=32, verbose_name="from")),
+                ("to_status", models.CharField(max_length=32, verbose_name="to")),
+                ("reason", models.TextField(blank=True, verbose_name="reason")),
+                ("changed_at", models.DateTimeField(db_index=True, verbose_name="changed at")),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="changed by",
+                    ),
+                ),
+                (
+                    "proposal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="status_changes",
+                        to="projects.proposal",
+                        verbose_name="proposal",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'proposal status change',
-                'verbose_name_plural': 'proposal status changes',
-                'ordering': ['changed_at', 'pk'],
-                'abstract': False,
+                "verbose_name": "proposal status change",
+                "verbose_name_plural": "proposal status changes",
+                "ordering": ["changed_at", "pk"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Review',
+            name="Review",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('assigned', 'assigned'), ('no_conflict', 'no conflict declared, in progress'), ('conflict', 'conflict of interest declared'), ('submitted', 'submitted')], default='assigned', max_length=16, verbose_name='status')),
-                ('assigned_at', models.DateTimeField(auto_now_add=True, verbose_name='assigned at')),
-                ('conflict_declared_at', models.DateTimeField(blank=True, null=True, verbose_name='declaration made at')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='submitted at')),
-                ('evaluator', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reviews', to=settings.AUTH_USER_MODEL, verbose_name='evaluator')),
-                ('proposal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reviews', to='projects.proposal', verbose_name='proposal')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("assigned", "assigned"),
+                            ("no_conflict", "no conflict declared, in progress"),
+                            ("conflict", "conflict of interest declared"),
+                            ("submitted", "submitted"),
+                        ],
+                        default="assigned",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                ("assigned_at", models.DateTimeField(auto_now_add=True, verbose_name="assigned at")),
+                (
+                    "conflict_declared_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="declaration made at"),
+                ),
+                ("submitted_at", models.DateTimeField(blank=True, null=True, verbose_name="submitted at")),
+                (
+                    "evaluator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reviews",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="evaluator",
+                    ),
+                ),
+                (
+                    "proposal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reviews",
+                        to="projects.proposal",
+                        verbose_name="proposal",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'review',
-                'verbose_name_plural': 'reviews',
-                'ordering': ['proposal', 'pk'],
+                "verbose_name": "review",
+                "verbose_name_plural": "reviews",
+                "ordering": ["proposal", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ReviewScore',
+            name="ReviewScore",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('score', models.DecimalField(decimal_places=2, max_digits=6, validators=[django.core.validators.MinValueValidator(0)], verbose_name='score')),
-                ('comment', models.TextField(verbose_name='comment')),
-                ('criterion', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='calls.evaluationcriterion', verbose_name='criterion')),
-                ('review', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='scores', to='projects.review', verbose_name='review')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "score",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=6,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="score",
+                    ),
+                ),
+                ("comment", models.TextField(verbose_name="comment")),
+                (
+                    "criterion",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="calls.evaluationcriterion",
+                        verbose_name="criterion",
+                    ),
+                ),
+                (
+                    "review",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="scores",
+                        to="projects.review",
+                        verbose_name="review",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'score',
-                'verbose_name_plural': 'scores',
-                'ordering': ['review', 'criterion__order'],
+                "verbose_name": "score",
+                "verbose_name_plural": "scores",
+                "ordering": ["review", "criterion__order"],
             },
         ),
         migrations.CreateModel(
-            name='FunderShare',
+            name="FunderShare",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='amount (EUR)')),
-                ('award', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='shares', to='projects.award', verbose_name='award')),
-                ('commitment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='shares', to='calls.fundercommitment', verbose_name='funder commitment')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("amount", models.DecimalField(decimal_places=2, max_digits=14, verbose_name="amount (EUR)")),
+                (
+                    "award",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="shares",
+                        to="projects.award",
+                        verbose_name="award",
+                    ),
+                ),
+                (
+                    "commitment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="shares",
+                        to="calls.fundercommitment",
+                        verbose_name="funder commitment",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'funder share',
-                'verbose_name_plural': 'funder shares',
-                'ordering': ['award', 'commitment'],
-                'constraints': [models.UniqueConstraint(fields=('award', 'commitment'), name='funder_share_once_per_commitment'), models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='funder_share_amount_positive')],
+                "verbose_name": "funder share",
+                "verbose_name_plural": "funder shares",
+                "ordering": ["award", "commitment"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("award", "commitment"), name="funder_share_once_per_commitment"),
+                    models.CheckConstraint(condition=models.Q(("amount__gt", 0)), name="funder_share_amount_positive"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Installment',
+            name="Installment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sequence', models.PositiveSmallIntegerField(verbose_name='number')),
-                ('label', models.CharField(max_length=120, verbose_name='label')),
-                ('percentage', models.DecimalField(decimal_places=2, max_digits=5, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='share of the award (%)')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='amount (EUR)')),
-                ('due_date', models.DateField(blank=True, null=True, verbose_name='due date')),
-                ('status', models.CharField(choices=[('planned', 'planned'), ('paid', 'paid')], default='planned', max_length=16, verbose_name='status')),
-                ('paid_on', models.DateField(blank=True, null=True, verbose_name='paid on')),
-                ('award', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='installments', to='projects.award', verbose_name='award')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("sequence", models.PositiveSmallIntegerField(verbose_name="number")),
+                ("label", models.CharField(max_length=120, verbose_name="label")),
+                (
+                    "percentage",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=5,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="share of the award (%)",
+                    ),
+                ),
+                ("amount", models.DecimalField(decimal_places=2, max_digits=14, verbose_name="amount (EUR)")),
+                ("due_date", models.DateField(blank=True, null=True, verbose_name="due date")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("planned", "planned"), ("paid", "paid")],
+                        default="planned",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                ("paid_on", models.DateField(blank=True, null=True, verbose_name="paid on")),
+                (
+                    "award",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="installments",
+                        to="projects.award",
+                        verbose_name="award",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'installment',
-                'verbose_name_plural': 'installments',
-                'ordering': ['award', 'sequence'],
-                'constraints': [models.UniqueConstraint(fields=('award', 'sequence'), name='installment_sequence_unique'), models.CheckConstraint(condition=models.Q(('amount__gte', 0)), name='installment_amount_not_negative'), models.CheckConstraint(condition=models.Q(('percentage__gte', 0), ('percentage__lte', 100)), name='installment_percentage_range'), models.CheckConstraint(condition=models.Q(('status', 'planned'), models.Q(('paid_on__isnull', False), ('status', 'paid')), _connector='OR'), name='installment_paid_has_date')],
+                "verbose_name": "installment",
+                "verbose_name_plural": "installments",
+                "ordering": ["award", "sequence"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("award", "sequence"), name="installment_sequence_unique"),
+                    models.CheckConstraint(
+                        condition=models.Q(("amount__gte", 0)), name="installment_amount_not_negative"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("percentage__gte", 0), ("percentage__lte", 100)),
+                        name="installment_percentage_range",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("status", "planned"),
+                            models.Q(("paid_on__isnull", False), ("status", "paid")),
+                            _connector="OR",
+                        ),
+                        name="installment_paid_has_date",
+                    ),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='proposal',
-            constraint=models.UniqueConstraint(fields=('call', 'protocol_sequence'), name='proposal_protocol_unique_in_call'),
+            model_name="proposal",
+            constraint=models.UniqueConstraint(
+                fields=("call", "protocol_sequence"), name="proposal_protocol_unique_in_call"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='proposal',
-            constraint=models.UniqueConstraint(condition=models.Q(('protocol_number', ''), _negated=True), fields=('protocol_number',), name='proposal_protocol_number_unique'),
+            model_name="proposal",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("protocol_number", ""), _negated=True),
+                fields=("protocol_number",),
+                name="proposal_protocol_number_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='proposal',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['draft', 'submitted', 'admissible', 'inadmissible', 'under_evaluation', 'ranked', 'funded', 'reserve', 'not_funded', 'in_progress', 'closed', 'withdrawn'])), name='proposal_status_valid'),
+            model_name="proposal",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "status__in",
+                        [
+                            "draft",
+                            "submitted",
+                            "admissible",
+                            "inadmissible",
+                            "under_evaluation",
+                            "ranked",
+                            "funded",
+                            "reserve",
+                            "not_funded",
+                            "in_progress",
+                            "closed",
+                            "withdrawn",
+                        ],
+                    )
+                ),
+                name="proposal_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='proposal',
-            constraint=models.CheckConstraint(condition=models.Q(('status', 'draft'), models.Q(('protocol_sequence__isnull', False), ('submitted_at__isnull', False)), ('status', 'withdrawn'), _connector='OR'), name='proposal_submitted_has_protocol'),
+            model_name="proposal",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status", "draft"),
+                    models.Q(("protocol_sequence__isnull", False), ("submitted_at__isnull", False)),
+                    ("status", "withdrawn"),
+                    _connector="OR",
+                ),
+                name="proposal_submitted_has_protocol",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='proposal',
-            constraint=models.CheckConstraint(condition=models.Q(('duration_months__isnull', True), ('duration_months__gte', 1), _connector='OR'), name='proposal_duration_positive'),
+            model_name="proposal",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("duration_months__isnull", True), ("duration_months__gte", 1), _connector="OR"),
+                name="proposal_duration_positive",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='proposal',
-            constraint=models.CheckConstraint(condition=models.Q(('total_score__isnull', True), ('total_score__gte', 0), _connector='OR'), name='proposal_score_not_negative'),
+            model_name="proposal",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("total_score__isnull", True), ("total_score__gte", 0), _connector="OR"),
+                name="proposal_score_not_negative",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='consensusscore',
-            constraint=models.UniqueConstraint(fields=('proposal', 'criterion'), name='consensus_once_per_criterion'),
+            model_name="consensusscore",
+            constraint=models.UniqueConstraint(fields=("proposal", "criterion"), name="consensus_once_per_criterion"),
         ),
         migrations.AddConstraint(
-            model_name='consensusscore',
-            constraint=models.CheckConstraint(condition=models.Q(('score__gte', 0)), name='consensus_score_not_negative'),
+            model_name="consensusscore",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("score__gte", 0)), name="consensus_score_not_negative"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='budgetline',
-            constraint=models.CheckConstraint(condition=models.Q(('amount_requested__gte', 0), ('cofinancing_other__gte', 0), ('cofinancing_own__gte', 0), ('total_cost__gte', 0)), name='budget_line_amounts_not_negative'),
+            model_name="budgetline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("amount_requested__gte", 0),
+                    ("cofinancing_other__gte", 0),
+                    ("cofinancing_own__gte", 0),
+                    ("total_cost__gte", 0),
+                ),
+                name="budget_line_amounts_not_negative",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='budgetline',
-            constraint=models.CheckConstraint(condition=models.Q(('total_cost__gte', django.db.models.expressions.CombinedExpression(django.db.models.expressions.CombinedExpression(django.db.models.expressions.CombinedExpression(models.F('amount_requested'), '+', models.F('cofinancing_own')), '+', models.F('cofinancing_other')), '-', models.Value(Decimal('0.005')))), ('total_cost__lte', django.db.models.expressions.CombinedExpression(django.db.models.expressions.CombinedExpression(django.db.models.expressions.CombinedExpression(models.F('amount_requested'), '+', models.F('cofinancing_own')), '+', models.F('cofinancing_other')), '+', models.Value(Decimal('0.005'))))), name='budget_line_total_is_sum', violation_error_message='The total cost must equal the amount requested plus co-financing.'),
+            model_name="budgetline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "total_cost__gte",
+                        django.db.models.expressions.CombinedExpression(
+                            django.db.models.expressions.CombinedExpression(
+                                django.db.models.expressions.CombinedExpression(
+                                    models.F("amount_requested"), "+", models.F("cofinancing_own")
+                                ),
+                                "+",
+                                models.F("cofinancing_other"),
+                            ),
+                            "-",
+                            models.Value(Decimal("0.005")),
+                        ),
+                    ),
+                    (
+                        "total_cost__lte",
+                        django.db.models.expressions.CombinedExpression(
+                            django.db.models.expressions.CombinedExpression(
+                                django.db.models.expressions.CombinedExpression(
+                                    models.F("amount_requested"), "+", models.F("cofinancing_own")
+                                ),
+                                "+",
+                                models.F("cofinancing_other"),
+                            ),
+                            "+",
+                            models.Value(Decimal("0.005")),
+                        ),
+                    ),
+                ),
+                name="budget_line_total_is_sum",
+                violation_error_message="The total cost must equal the amount requested plus co-financing.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='budgetline',
-            constraint=models.CheckConstraint(condition=models.Q(('territory__in', ['origin', 'residence'])), name='budget_line_territory_valid'),
+            model_name="budgetline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("territory__in", ["origin", "residence"])), name="budget_line_territory_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='award',
-            constraint=models.CheckConstraint(condition=models.Q(('amount_granted__gt', 0)), name='award_amount_positive'),
+            model_name="award",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount_granted__gt", 0)), name="award_amount_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='activity',
-            constraint=models.CheckConstraint(condition=models.Q(('end_month__gte', models.F('start_month')), ('start_month__gte', 1)), name='activity_months_ordered'),
+            model_name="activity",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("end_month__gte", models.F("start_month")), ("start_month__gte", 1)),
+                name="activity_months_ordered",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='activity',
-            constraint=models.CheckConstraint(condition=models.Q(('territory__in', ['origin', 'residence'])), name='activity_territory_valid'),
+            model_name="activity",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("territory__in", ["origin", "residence"])), name="activity_territory_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='proposalpartner',
-            constraint=models.UniqueConstraint(fields=('proposal', 'organisation'), name='partner_once_per_proposal'),
+            model_name="proposalpartner",
+            constraint=models.UniqueConstraint(fields=("proposal", "organisation"), name="partner_once_per_proposal"),
         ),
         migrations.AddConstraint(
-            model_name='proposalpartner',
-            constraint=models.CheckConstraint(condition=models.Q(('role__in', ['italian_ngo', 'origin_partner', 'other'])), name='partner_role_valid'),
+            model_name="proposalpartner",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("role__in", ["italian_ngo", "origin_partner", "other"])), name="partner_role_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='proposalpartner',
-            constraint=models.CheckConstraint(condition=models.Q(('response__in', ['invited', 'confirmed', 'declined'])), name='partner_response_valid'),
+            model_name="proposalpartner",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("response__in", ["invited", "confirmed", "declined"])),
+                name="partner_response_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='review',
-            constraint=models.UniqueConstraint(fields=('proposal', 'evaluator'), name='review_once_per_evaluator'),
+            model_name="review",
+            constraint=models.UniqueConstraint(fields=("proposal", "evaluator"), name="review_once_per_evaluator"),
         ),
         migrations.AddConstraint(
-            model_name='review',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['assigned', 'no_conflict', 'conflict', 'submitted'])), name='review_status_valid'),
+            model_name="review",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["assigned", "no_conflict", "conflict", "submitted"])),
+                name="review_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reviewscore',
-            constraint=models.UniqueConstraint(fields=('review', 'criterion'), name='review_score_once_per_criterion'),
+            model_name="reviewscore",
+            constraint=models.UniqueConstraint(fields=("review", "criterion"), name="review_score_once_per_criterion"),
         ),
         migrations.AddConstraint(
-            model_name='reviewscore',
-            constraint=models.CheckConstraint(condition=models.Q(('score__gte', 0)), name='review_score_not_negative'),
+            model_name="reviewscore",
+            constraint=models.CheckConstraint(condition=models.Q(("score__gte", 0)), name="review_score_not_negative"),
         ),
     ]

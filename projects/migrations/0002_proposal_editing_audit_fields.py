@@ -6,31 +6,48 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('calls', '0002_call_announced_budget'),
-        ('projects', '0001_initial'),
+        ("calls", "0002_call_announced_budget"),
+        ("projects", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='proposal',
-            name='last_edited_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='last edited by'),
+            model_name="proposal",
+            name="last_edited_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="last edited by",
+            ),
         ),
         migrations.AddField(
-            model_name='proposalpartner',
-            name='invited_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='invited at'),
+            model_name="proposalpartner",
+            name="invited_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="invited at"),
         ),
         migrations.AddField(
-            model_name='proposalpartner',
-            name='invited_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='invited by'),
+            model_name="proposalpartner",
+            name="invited_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="invited by",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='proposalattachment',
-            constraint=models.UniqueConstraint(condition=models.Q(('required_attachment__isnull', False)), fields=('proposal', 'required_attachment'), name='attachment_once_per_required_document'),
+            model_name="proposalattachment",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("required_attachment__isnull", False)),
+                fields=("proposal", "required_attachment"),
+                name="attachment_once_per_required_document",
+            ),
         ),
     ]

@@ -5,17 +5,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('associations', '0002_invitation'),
-        ('calls', '0002_call_announced_budget'),
-        ('projects', '0002_proposal_editing_audit_fields'),
+        ("associations", "0002_invitation"),
+        ("calls", "0002_call_announced_budget"),
+        ("projects", "0002_proposal_editing_audit_fields"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddConstraint(
-            model_name='proposal',
-            constraint=models.UniqueConstraint(condition=models.Q(('cup', ''), _negated=True), fields=('cup',), name='proposal_cup_unique'),
+            model_name="proposal",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("cup", ""), _negated=True), fields=("cup",), name="proposal_cup_unique"
+            ),
         ),
     ]

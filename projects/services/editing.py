@@ -22,7 +22,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
@@ -30,6 +32,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from associations.models import Membership, Organisation
 from calls.models import Call, RequiredAttachment
 from cosviluppo.lib.emails import absolute_url, send_templated_email
@@ -82,7 +85,7 @@ FIELD_STEPS: dict[str, list[str]] = {
 }
 
 # The steps that are a list of rows: their model and the fields a row holds.
-ROW_STEPS: dict[str, tuple[type, list[str]]] = {
+ROW_STEPS: dict[str, tuple[type[Any], list[str]]] = {
     "activities": (Activity, ["territory", "title", "description", "start_month", "end_month"]),
     "budget": (
         BudgetLine,
@@ -103,7 +106,7 @@ class SavedStep:
     (so a page that autosaved new rows can give them their ids)."""
 
     proposal: Proposal
-    row_ids: list[int] = field(default_factory=list)
+    row_ids: list[int | None] = field(default_factory=list)
     changed: bool = True
 
 
@@ -142,7 +145,7 @@ def _editable(proposal: Proposal, step: str, now: datetime | None = None) -> boo
     return proposal.status == Proposal.Status.DRAFT or _section_reopened(proposal, step, now)
 
 
-def _plain(value):
+def _plain(value: Any) -> Any:
     """A value as the database compares it: countries by code, empty text and None alike."""
     if value is None:
         return ""
@@ -158,7 +161,7 @@ def _row_key(row: Mapping, fields: Sequence[str]) -> tuple:
     return tuple(_plain(row.get(name)) for name in fields)
 
 
-def _step_matches(proposal: Proposal, step: str, data) -> bool:
+def _step_matches(proposal: Proposal, step: str, data: Any) -> bool:
     """True when saving `data` would leave the step exactly as it is now."""
     if step in FIELD_STEPS:
         return all(_plain(getattr(proposal, name)) == _plain(data.get(name)) for name in FIELD_STEPS[step])
@@ -168,8 +171,8 @@ def _step_matches(proposal: Proposal, step: str, data) -> bool:
     return Counter(saved) == Counter(wanted)
 
 
-def _row_values(model, fields: Sequence[str], row: Mapping) -> dict:
-    values = {name: row.get(name) for name in fields}
+def _row_values(model: type[Any], fields: Sequence[str], row: Mapping) -> dict[str, Any]:
+    values: dict[str, Any] = {name: row.get(name) for name in fields}
     for name in ("description", "baseline"):
         if name in values and values[name] is None:
             values[name] = ""
@@ -181,7 +184,7 @@ def _row_values(model, fields: Sequence[str], row: Mapping) -> dict:
     return values
 
 
-def _sync_rows(proposal: Proposal, step: str, rows: Sequence[Mapping]) -> list[int]:
+def _sync_rows(proposal: Proposal, step: str, rows: Sequence[Mapping]) -> list[int | None]:
     """Make the step's rows exactly `rows`: update those with an id of this proposal, create the
     others, delete the rows not listed. Ids of other proposals are never touched."""
     model, fields = ROW_STEPS[step]
@@ -212,9 +215,9 @@ def proposal_save_step(
     *,
     proposal: Proposal,
     step: str,
-    data,
+    data: Any,
     version: int,
-    by,
+    by: User,
     now: datetime | None = None,
 ) -> SavedStep:
     """Save one step of a draft, if nobody saved the proposal since `version`.
@@ -273,7 +276,7 @@ def proposal_save_step(
     return SavedStep(proposal=saved, row_ids=row_ids)
 
 
-def _match_row_ids(proposal: Proposal, step: str, rows: Sequence[Mapping]) -> list[int]:
+def _match_row_ids(proposal: Proposal, step: str, rows: Sequence[Mapping]) -> list[int | None]:
     """The ids of the saved rows that match the given rows one to one, in their order."""
     model, fields = ROW_STEPS[step]
     available: dict[tuple, list[int]] = {}
@@ -309,7 +312,7 @@ def _conflict_message(current: Proposal) -> str:
 # --- Starting a proposal --------------------------------------------------------------------------
 
 
-def proposal_start(*, call: Call, lead: Organisation, title: str, by, now: datetime | None = None) -> Proposal:
+def proposal_start(*, call: Call, lead: Organisation, title: str, by: User, now: datetime | None = None) -> Proposal:
     """Create a draft proposal of `lead` for `call`, started by `by`.
 
     Refused when the call is not open, when the lead may not apply (verified migrant
@@ -338,7 +341,7 @@ def proposal_start(*, call: Call, lead: Organisation, title: str, by, now: datet
         call=call,
         lead=lead,
         title=title,
-        origin_country=countries[0].code if len(countries) == 1 else "",
+        origin_country=countries[0].code if len(countries) == 1 else "",  # type: ignore[attr-defined]  # Country objects
         residence_municipality=lead.seat_city,
         residence_region=lead.seat_region or "Lombardia",
         created_by=by,
@@ -369,7 +372,7 @@ def _email_members(organisation: Organisation, *, template: str, context: dict) 
 
 
 def proposal_partner_invite(
-    *, proposal: Proposal, organisation: Organisation, contribution: str = "", by, now: datetime | None = None
+    *, proposal: Proposal, organisation: Organisation, contribution: str = "", by: User, now: datetime | None = None
 ) -> ProposalPartner:
     """Invite a verified Italian NGO to join the draft as partner; its members are told by e-mail.
 
@@ -416,7 +419,7 @@ def proposal_partner_add_origin(
     city: str = "",
     region: str = "",
     contribution: str = "",
-    by,
+    by: User,
     now: datetime | None = None,
 ) -> ProposalPartner:
     """Add a partner in the country of origin. It has no account on the portal and no Italian
@@ -435,7 +438,7 @@ def proposal_partner_add_origin(
             seat_city=city.strip(),
             seat_region=region.strip(),
             seat_country=country,
-            countries_of_origin=[country],
+            countries_of_origin=[country],  # type: ignore[misc]  # a CountryField(multiple=True)
         )
         return ProposalPartner.objects.create(
             proposal=locked,
@@ -450,7 +453,7 @@ def proposal_partner_add_origin(
         )
 
 
-def proposal_partner_remove(*, partner: ProposalPartner, by, now: datetime | None = None) -> None:
+def proposal_partner_remove(*, partner: ProposalPartner, by: User, now: datetime | None = None) -> None:
     """Remove a partner from a draft (or from a submitted proposal whose partners a request for
     clarification reopened: the request's snapshots keep the partnership on record). From a
     draft, a partner in the country of origin that no other proposal names goes with it (it was
@@ -470,7 +473,9 @@ def proposal_partner_remove(*, partner: ProposalPartner, by, now: datetime | Non
             organisation.delete()
 
 
-def partner_respond(*, partner: ProposalPartner, accept: bool, by, now: datetime | None = None) -> ProposalPartner:
+def partner_respond(
+    *, partner: ProposalPartner, accept: bool, by: User, now: datetime | None = None
+) -> ProposalPartner:
     """The invited NGO confirms (or declines) taking part in the draft; the lead's members are told.
 
     A member may change the answer while the proposal is a draft; once it is submitted, the
@@ -519,11 +524,11 @@ def _stored_name(original: str, kind: str) -> str:
 def proposal_attachment_upload(
     *,
     proposal: Proposal,
-    file,
+    file: UploadedFile,
     kind: str,
     title: str = "",
     required_attachment: RequiredAttachment | None = None,
-    by,
+    by: User,
     now: datetime | None = None,
 ) -> ProposalAttachment:
     """Attach a file (already checked: `kind` is "pdf", "odt" or "docx", from its content).
@@ -540,7 +545,7 @@ def proposal_attachment_upload(
     title = title.strip()
     if not title:
         raise DomainError(_("Give the document a title."))
-    file.name = _stored_name(file.name, kind)
+    file.name = _stored_name(file.name, kind)  # type: ignore[arg-type]  # an upload has a name
     with transaction.atomic():
         locked = _lock_editable(proposal, "attachments", now)
         keep_files = locked.status != Proposal.Status.DRAFT
@@ -555,16 +560,16 @@ def proposal_attachment_upload(
             title=title,
             file=file,
             content_type=CONTENT_TYPES[kind],
-            size=file.size,
+            size=file.size,  # type: ignore[misc]  # an upload has a size
             uploaded_by=by,
         )
         storage = attachment.file.storage
         for name in [] if keep_files else replaced:
-            transaction.on_commit(lambda name=name: storage.delete(name))
+            transaction.on_commit(lambda name=name: storage.delete(name))  # type: ignore[misc]
     return attachment
 
 
-def proposal_attachment_delete(*, attachment: ProposalAttachment, by, now: datetime | None = None) -> None:
+def proposal_attachment_delete(*, attachment: ProposalAttachment, by: User, now: datetime | None = None) -> None:
     """Remove an attachment from a draft; the file goes once the transaction commits. From a
     submitted proposal (attachments reopened by a request for clarification) the file stays in
     the storage: it is what was submitted, and the request's snapshot names it."""
@@ -573,4 +578,4 @@ def proposal_attachment_delete(*, attachment: ProposalAttachment, by, now: datet
         name, storage = attachment.file.name, attachment.file.storage
         attachment.delete()
         if locked.status == Proposal.Status.DRAFT:
-            transaction.on_commit(lambda: storage.delete(name))
+            transaction.on_commit(lambda: storage.delete(name))  # type: ignore[arg-type]  # a saved file has a name

@@ -9,9 +9,11 @@ from django.db.models import Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from calls.models import Call, FunderCommitment
 from cosviluppo.lib.exceptions import DomainError, TransitionNotAllowed
 from cosviluppo.lib.money import ZERO, quantize_eur, split_proportionally
+from cosviluppo.templatetags.formatting import rome_numeric
 from projects.models import AllocationRecord, Award, FunderShare, Proposal, ProposalStatusChange
 from reports.opendata.services import open_data_changed
 
@@ -25,7 +27,7 @@ class InsufficientFunds(DomainError):
 
 
 def proposal_transition(
-    *, proposal: Proposal, to: str, by=None, reason: str = "", now: datetime | None = None
+    *, proposal: Proposal, to: str, by: User | None = None, reason: str = "", now: datetime | None = None
 ) -> Proposal:
     """Move a proposal to status `to` if the lifecycle allows it, with an audit row.
 
@@ -62,7 +64,7 @@ def protocol_number_for(call: Call, sequence: int) -> str:
     return protocol_number_of(call.code, sequence)
 
 
-def proposal_submit(*, proposal: Proposal, by=None, now: datetime | None = None) -> Proposal:
+def proposal_submit(*, proposal: Proposal, by: User | None = None, now: datetime | None = None) -> Proposal:
     """Submit a draft: gives it the next protocol number of its call and freezes it.
 
     The call row is locked while the number is chosen, so numbers stay unique and
@@ -81,7 +83,7 @@ def proposal_submit(*, proposal: Proposal, by=None, now: datetime | None = None)
         if not call.is_open_at(now):
             raise DomainError(
                 _("The call %(code)s is not open for submissions: the deadline was %(deadline)s.")
-                % {"code": call.code, "deadline": timezone.localtime(call.closes_at).strftime("%d/%m/%Y %H:%M")}
+                % {"code": call.code, "deadline": rome_numeric(call.closes_at)}
                 if now >= call.closes_at
                 else _("The call %(code)s is not open for submissions yet.") % {"code": call.code}
             )
@@ -118,7 +120,7 @@ def award_allocate(
     *,
     award: Award,
     shares: Mapping[int, Decimal] | None = None,
-    by=None,
+    by: User | None = None,
     reason: str = "",
     now: datetime | None = None,
 ) -> list[FunderShare]:
@@ -190,7 +192,7 @@ def award_grant(
     *,
     proposal: Proposal,
     amount: Decimal,
-    by=None,
+    by: User | None = None,
     reduction_reason: str = "",
     now: datetime | None = None,
 ) -> Award:

@@ -12,7 +12,6 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -20,6 +19,7 @@ from accounts.models import User
 from calls.models import Call
 from cosviluppo.lib.emails import absolute_url, send_templated_email
 from cosviluppo.lib.exceptions import DomainError, TransitionNotAllowed
+from cosviluppo.templatetags.formatting import rome_datetime
 from projects.eligibility import EligibilityProblem, eligibility_problems
 from projects.models import Proposal, ProposalPartner
 
@@ -49,10 +49,6 @@ class WithdrawalClosed(DomainError):
     """The deadline has passed: the list of proposals received is final."""
 
 
-def _rome(moment: datetime) -> str:
-    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
-
-
 def _refuse_outside_opening_hours(call: Call, now: datetime) -> None:
     if now >= call.closes_at:
         raise SubmissionClosed(
@@ -60,16 +56,18 @@ def _refuse_outside_opening_hours(call: Call, now: datetime) -> None:
                 "The deadline of the call %(code)s passed on %(deadline)s (Italian time): the proposal was not "
                 "submitted. Your draft is kept as it was."
             )
-            % {"code": call.code, "deadline": _rome(call.closes_at)}
+            % {"code": call.code, "deadline": rome_datetime(call.closes_at)}
         )
     if not call.is_open_at(now):
         raise SubmissionClosed(
             _("The call %(code)s is not open for submissions yet: it opens on %(opens)s (Italian time).")
-            % {"code": call.code, "opens": _rome(call.opens_at)}
+            % {"code": call.code, "opens": rome_datetime(call.opens_at)}
         )
 
 
-def proposal_submit_checked(*, proposal: Proposal, by, now: datetime | None = None, notify: bool = True) -> Proposal:
+def proposal_submit_checked(
+    *, proposal: Proposal, by: User, now: datetime | None = None, notify: bool = True
+) -> Proposal:
     """Submit a draft after checking every rule of its call: protocol number, time, frozen.
 
     Refused (nothing changes) outside the call's opening hours and while any rule fails
@@ -144,7 +142,7 @@ def _notify_submitted(proposal: Proposal) -> None:
         )
 
 
-def proposal_withdraw(*, proposal: Proposal, by, reason: str, now: datetime | None = None) -> Proposal:
+def proposal_withdraw(*, proposal: Proposal, by: User, reason: str, now: datetime | None = None) -> Proposal:
     """Withdraw a draft or a submitted proposal, until the call's deadline.
 
     After the deadline the list of proposals received is what the office assesses, so a
@@ -169,7 +167,7 @@ def proposal_withdraw(*, proposal: Proposal, by, reason: str, now: datetime | No
                     "The deadline of the call %(code)s passed on %(deadline)s (Italian time): the proposal can no "
                     "longer be withdrawn online. Write to the programme office if you need to."
                 )
-                % {"code": locked.call.code, "deadline": _rome(locked.call.closes_at)}
+                % {"code": locked.call.code, "deadline": rome_datetime(locked.call.closes_at)}
             )
         withdrawn = proposal_transition(proposal=locked, to=Proposal.Status.WITHDRAWN, by=by, reason=reason, now=now)
     proposal.status = withdrawn.status

@@ -171,9 +171,7 @@ def test_invariant_over_random_budgets_and_rankings(django_db_blocker, commitmen
 
     with django_db_blocker.unblock(), transaction.atomic():
         call = CallFactory(status="evaluation")
-        commitments = [
-            FunderCommitmentFactory(call=call, amount=Decimal(c) / 100) for c in commitment_cents
-        ]
+        commitments = [FunderCommitmentFactory(call=call, amount=Decimal(c) / 100) for c in commitment_cents]
         for cents in award_cents:
             amount = Decimal(cents) / 100
             proposal = ranked_proposal(call, amount)

@@ -14,13 +14,13 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
 from cosviluppo.lib.exceptions import DomainError
+from cosviluppo.templatetags.formatting import rome_datetime
 
 from .. import permissions
 from ..models import Proposal
@@ -73,7 +73,7 @@ class ProposalSubmitView(LoginRequiredMixin, View):
             )
             % {
                 "protocol": submitted.protocol_number,
-                "when": date_format(timezone.localtime(submitted.submitted_at), "DATETIME_FORMAT"),
+                "when": rome_datetime(submitted.submitted_at),
             },
         )
         return _detail(submitted)

@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reports', '0002_run_attempts_language_monthly'),
+        ("reports", "0002_run_attempts_language_monthly"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='reportrun',
-            name='kind',
-            field=models.CharField(choices=[('funding', 'funding report'), ('country', 'country report')], max_length=16, verbose_name='kind'),
+            model_name="reportrun",
+            name="kind",
+            field=models.CharField(
+                choices=[("funding", "funding report"), ("country", "country report")],
+                max_length=16,
+                verbose_name="kind",
+            ),
         ),
     ]
