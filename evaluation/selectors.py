@@ -196,15 +196,7 @@ def admissibility_checklist(proposal: Proposal, check: AdmissibilityCheck | None
 def open_clarification_sections(proposal: Proposal, now: datetime | None = None) -> set[str]:
     """The steps of a submitted proposal its applicants may edit now: those named by a request
     for clarification still open and before its deadline (one query). Empty otherwise."""
-    now = now or timezone.now()
-    if proposal.status != Proposal.Status.SUBMITTED:
-        return set()
-    sections: set[str] = set()
-    for listed in ClarificationRequest.objects.filter(
-        proposal=proposal, status=ClarificationRequest.Status.OPEN, deadline__gt=now
-    ).values_list("sections", flat=True):
-        sections.update(listed)
-    return sections
+    return proposal.reopened_sections(now)
 
 
 def open_clarifications(proposal: Proposal, now: datetime | None = None) -> list[ClarificationRequest]:
