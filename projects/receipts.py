@@ -32,7 +32,7 @@ def static_root_for_fonts() -> Path:
     return Path(found).resolve().parents[len(Path(FONT_PATH).parts) - 1]
 
 
-def _fetcher(allowed: Path):
+def local_files_fetcher(allowed: Path):
     from weasyprint.urls import URLFetcher
 
     class LocalFilesOnly(URLFetcher):
@@ -67,7 +67,7 @@ def proposal_receipt_pdf(proposal: Proposal, *, now=None) -> bytes:
     html = HTML(
         string=proposal_receipt_html(proposal, now=now),
         base_url=root.as_uri() + "/",
-        url_fetcher=_fetcher(root),
+        url_fetcher=local_files_fetcher(root),
     )
     return html.write_pdf()
 

@@ -6,7 +6,7 @@ from associations.models import Organisation
 from calls.models import Call, FunderCommitment
 from cosviluppo.lib.money import quantize_eur
 
-from .models import RESULTS_PUBLISHED_CALL_STATUSES, Award, Proposal
+from .models import Award, Proposal
 
 
 def programme_headline_numbers() -> dict:
@@ -17,7 +17,7 @@ def programme_headline_numbers() -> dict:
     co-funding count the calls with results published only. `calls` counts the calls published
     (open or past), `calls_with_results` those whose results are out.
     """
-    results_calls = Call.objects.filter(status__in=RESULTS_PUBLISHED_CALL_STATUSES)
+    results_calls = Call.objects.results_published()
     funded = Proposal.objects.funded().results_published()
     return {
         "calls": Call.objects.published().count(),
@@ -98,13 +98,6 @@ def proposal_get_for_documents(*, user, pk: int) -> Proposal:
 
 
 # --- What applicants are told ------------------------------------------------------------------------
-
-
-def results_published(call: Call) -> bool:
-    """True once the call's ranking and decisions are public (funding publishes them)."""
-    from .models import RESULTS_PUBLISHED_CALL_STATUSES
-
-    return call.status in RESULTS_PUBLISHED_CALL_STATUSES
 
 
 def proposal_public_status(proposal: Proposal) -> str:

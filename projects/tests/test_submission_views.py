@@ -268,10 +268,10 @@ def test_the_receipt_is_made_without_the_network(submitted, monkeypatch):
 
 
 def test_the_receipt_reads_only_the_theme_static_files():
-    from projects.receipts import FONT_PATH, _fetcher, static_root_for_fonts
+    from projects.receipts import FONT_PATH, local_files_fetcher, static_root_for_fonts
 
     root = static_root_for_fonts()
-    fetcher = _fetcher(root)
+    fetcher = local_files_fetcher(root)
     response = fetcher.fetch((root / FONT_PATH).as_uri())
     try:
         assert len(response.read(4)) == 4

@@ -188,7 +188,7 @@ def _left_out_note(shown: int, left: int) -> str:
 def write_pdf(sections: list[Section], stream: BinaryIO, done: Progress, *, title: str) -> None:
     from weasyprint import HTML
 
-    from projects.receipts import _fetcher, static_root_for_fonts
+    from projects.receipts import local_files_fetcher, static_root_for_fonts
 
     rendered = []
     for section in sections:
@@ -230,4 +230,4 @@ def write_pdf(sections: list[Section], stream: BinaryIO, done: Progress, *, titl
     html = render_to_string(
         "reports/runs/report_pdf.html", {"title": title, "sections": rendered, "generated_at": timezone.now()}
     )
-    HTML(string=html, base_url=root.as_uri() + "/", url_fetcher=_fetcher(root)).write_pdf(stream)
+    HTML(string=html, base_url=root.as_uri() + "/", url_fetcher=local_files_fetcher(root)).write_pdf(stream)
