@@ -19,7 +19,6 @@ from projects.models import Proposal, Review
 from projects.permissions import is_lead_editor, is_lead_member
 
 from .models import ClarificationRequest
-from .selectors import EVALUATION_STATUSES
 
 
 def can_manage_evaluation(user: Any, obj: object = None) -> bool:
@@ -43,7 +42,7 @@ def can_score_review(user: Any, review: Review) -> bool:
     return (
         review.evaluator_id == user.pk
         and review.status == Review.Status.NO_CONFLICT
-        and review.proposal.status in EVALUATION_STATUSES
+        and review.proposal.is_being_evaluated
     )
 
 
@@ -84,5 +83,5 @@ def evaluation_actions(user: Any, proposal: Proposal, now: datetime | None = Non
     return EvaluationActions(
         can_decide_admissibility=staff and submitted,
         can_request_clarification=staff and submitted,
-        can_assign_evaluator=staff and proposal.status in EVALUATION_STATUSES,
+        can_assign_evaluator=staff and proposal.is_being_evaluated,
     )

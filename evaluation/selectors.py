@@ -39,7 +39,7 @@ MIN_REVIEWERS = 2
 DEFAULT_SPREAD_ALERT = Decimal("30")
 DASHBOARD_ROWS = 10
 # Statuses in which reviews are written and the consensus recorded.
-EVALUATION_STATUSES = (Proposal.Status.ADMISSIBLE, Proposal.Status.UNDER_EVALUATION)
+EVALUATION_STATUSES = Proposal.EVALUATION_STATUSES
 CONSENSUS_STATUSES = (Proposal.Status.UNDER_EVALUATION, Proposal.Status.RANKED)
 
 

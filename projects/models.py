@@ -69,6 +69,8 @@ class Proposal(models.Model):
         WITHDRAWN = "withdrawn", _("withdrawn")
 
     FUNDED_STATUSES = (Status.FUNDED, Status.IN_PROGRESS, Status.CLOSED)
+    # Admitted and being evaluated: evaluators are assigned and score (evaluation).
+    EVALUATION_STATUSES = (Status.ADMISSIBLE, Status.UNDER_EVALUATION)
     # The statuses that tell the outcome of the evaluation: applicants see them only once the
     # call's results are published (until then, "under evaluation").
     OUTCOME_STATUSES = (Status.RANKED, Status.FUNDED, Status.RESERVE, Status.NOT_FUNDED)
@@ -197,6 +199,10 @@ class Proposal(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
+
+    @property
+    def is_being_evaluated(self) -> bool:
+        return self.status in self.EVALUATION_STATUSES
 
     def is_received(self) -> bool:
         """Submitted at some point (it has a protocol number and a receipt), whatever happened next."""
