@@ -13,8 +13,8 @@ dataclass of what the page may offer. Views pass it to templates, which read
 to what the user may see, so a guessed id gives 404.
 """
 
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, ClassVar
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
@@ -23,12 +23,14 @@ from django.core.exceptions import PermissionDenied
 class PolicyRequiredMixin(LoginRequiredMixin):
     """Login required, then `policy(user)` must allow the view (403 otherwise)."""
 
-    policy = None
+    # Read through the class: a plain function stored on it must not be bound to the view.
+    policy: ClassVar[Callable[..., bool] | None] = None
 
-    def dispatch(self, request, *args, **kwargs):
+    def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> Any:
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        if self.policy is not None and not type(self).policy(request.user):
+        policy = type(self).policy
+        if policy is not None and not policy(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
