@@ -452,7 +452,7 @@ def outcome_get_for_user(*, user, pk: int) -> Proposal:
     """A proposal whose outcome is published, for a member of its lead association or staff; 404 otherwise."""
     if not user.is_authenticated:
         raise Http404
-    proposals = Proposal.objects.filter(call__status__in=Call.RESULTS_PUBLISHED_STATUSES).exclude(
+    proposals = Proposal.objects.results_published().exclude(
         status__in=[Proposal.Status.DRAFT, Proposal.Status.WITHDRAWN]
     )
     if not is_staff_officer(user):

@@ -48,7 +48,7 @@ class ProposalQuerySet(models.QuerySet):
     def results_published(self):
         """Proposals of calls whose results are published: public pages list only these (the
         decision may be taken, and the statuses moved, before the funders sign it off)."""
-        return self.filter(call__status__in=RESULTS_PUBLISHED_CALL_STATUSES)
+        return self.filter(call__status__in=Call.RESULTS_PUBLISHED_STATUSES)
 
 
 class Proposal(models.Model):
