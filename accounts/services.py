@@ -8,7 +8,11 @@ from accounts.models import User
 
 def user_requires_two_factor(user: User) -> bool:
     """Municipal staff, evaluators and administrators must use a second factor."""
-    return bool(user.is_superuser or user.is_staff or user.municipal_role in {"officer", "evaluator"})
+    return bool(
+        user.is_superuser
+        or user.is_staff
+        or user.municipal_role in (User.MunicipalRole.OFFICER, User.MunicipalRole.EVALUATOR)
+    )
 
 
 def user_has_two_factor(user: User) -> bool:

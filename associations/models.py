@@ -182,6 +182,14 @@ class Organisation(models.Model):
         return self.verification_status == self.VerificationStatus.VERIFIED
 
     @property
+    def is_pending_verification(self) -> bool:
+        return self.verification_status == self.VerificationStatus.PENDING
+
+    @property
+    def is_rejected(self) -> bool:
+        return self.verification_status == self.VerificationStatus.REJECTED
+
+    @property
     def can_apply(self) -> bool:
         """Only verified organisations of an applicant kind may lead a proposal."""
         return self.is_verified and self.kind in self.APPLICANT_KINDS
@@ -219,6 +227,10 @@ class Membership(models.Model):
         LEGAL_REPRESENTATIVE = "legal_representative", _("legal representative")
         EDITOR = "editor", _("editor")
         VIEWER = "viewer", _("viewer")
+
+    # The role groups, named once (cosviluppo.lib.permissions asks with them).
+    EDITING_ROLES = (Role.LEGAL_REPRESENTATIVE, Role.EDITOR)  # edit the organisation and its drafts
+    SIGNING_ROLES = (Role.LEGAL_REPRESENTATIVE,)  # sign for it: submit, withdraw, request a review
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")

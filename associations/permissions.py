@@ -8,72 +8,60 @@ Programme officers (cosviluppo.lib.permissions.is_staff_officer) verify or rejec
 registrations and may download any statute; they do not act inside an organisation's area.
 """
 
-from cosviluppo.lib.permissions import is_staff_officer
+from typing import Any
+
+from cosviluppo.lib.permissions import is_editor, is_member, is_signatory, is_staff_officer, membership_summary, role_in
 
 from .models import Membership, Organisation
 
-EDITOR_ROLES = (Membership.Role.LEGAL_REPRESENTATIVE, Membership.Role.EDITOR)
 
-
-def member_role(user, organisation: Organisation) -> str | None:
-    """The user's role in the organisation, or None; asked once per user and organisation object."""
+def member_role(user: Any, organisation: Organisation) -> str | None:
+    """The user's role in the organisation, or None (from the one per-request role lookup)."""
     if not user.is_authenticated or organisation.pk is None:
         return None
-    cache = organisation.__dict__.setdefault("_member_roles", {})
-    if user.pk not in cache:
-        cache[user.pk] = (
-            Membership.objects.filter(user=user, organisation=organisation).values_list("role", flat=True).first()
-        )
-    return cache[user.pk]
+    return role_in(user, organisation.pk)
 
 
-def remember_member_role(user, organisation: Organisation, role: str | None) -> None:
-    """Selectors that already read the membership store it here, saving the query."""
-    organisation.__dict__.setdefault("_member_roles", {})[user.pk] = role
-
-
-def can_register_organisation(user, obj=None) -> bool:
+def can_register_organisation(user: Any, obj: object = None) -> bool:
     return bool(user.is_authenticated and user.is_active)
 
 
-def can_view_organisation(user, organisation: Organisation) -> bool:
+def can_view_organisation(user: Any, organisation: Organisation) -> bool:
     """The organisation's own area: any member."""
-    return member_role(user, organisation) is not None
+    return is_member(user, organisation.pk)
 
 
-def can_edit_organisation(user, organisation: Organisation) -> bool:
-    return member_role(user, organisation) in EDITOR_ROLES
+def can_edit_organisation(user: Any, organisation: Organisation) -> bool:
+    return is_editor(user, organisation.pk)
 
 
-def can_view_members(user, organisation: Organisation) -> bool:
-    return member_role(user, organisation) in EDITOR_ROLES
+def can_view_members(user: Any, organisation: Organisation) -> bool:
+    return is_editor(user, organisation.pk)
 
 
-def can_manage_members(user, organisation: Organisation) -> bool:
+def can_manage_members(user: Any, organisation: Organisation) -> bool:
     """Invite, change roles, remove: the legal representatives answer for who acts for the organisation."""
-    return member_role(user, organisation) == Membership.Role.LEGAL_REPRESENTATIVE
+    return is_signatory(user, organisation.pk)
 
 
-def can_download_statute(user, organisation: Organisation) -> bool:
-    return is_staff_officer(user) or member_role(user, organisation) is not None
+def can_download_statute(user: Any, organisation: Organisation) -> bool:
+    return is_staff_officer(user) or is_member(user, organisation.pk)
 
 
-def can_verify_organisations(user, obj=None) -> bool:
+def can_verify_organisations(user: Any, obj: object = None) -> bool:
     return is_staff_officer(user)
 
 
-def can_change_codice_fiscale(user, organisation: Organisation) -> bool:
+def can_change_codice_fiscale(user: Any, organisation: Organisation) -> bool:
     """Once verified, the codice fiscale is what the office checked: it stays."""
     return can_edit_organisation(user, organisation) and not organisation.is_verified
 
 
-def can_apply_to_calls(user, obj=None) -> bool:
+def can_apply_to_calls(user: Any, obj: object = None) -> bool:
     """The user edits at least one organisation that may lead a proposal (verified, of an applicant kind)."""
-    if not user.is_authenticated:
-        return False
-    return Membership.objects.filter(
-        user=user,
-        role__in=EDITOR_ROLES,
-        organisation__verification_status=Organisation.VerificationStatus.VERIFIED,
-        organisation__kind__in=Organisation.APPLICANT_KINDS,
-    ).exists()
+    return any(
+        role in Membership.EDITING_ROLES
+        and kind in Organisation.APPLICANT_KINDS
+        and verification == Organisation.VerificationStatus.VERIFIED
+        for _organisation, kind, role, verification in membership_summary(user)
+    )

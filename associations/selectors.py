@@ -11,12 +11,11 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import User
-from cosviluppo.lib.permissions import is_staff_officer, membership_summary
+from cosviluppo.lib.permissions import is_member, is_staff_officer, membership_summary
 from cosviluppo.lib.types import AnyUser
 from projects.models import Proposal
 
 from .models import Invitation, Membership, Organisation, OrganisationStatusChange
-from .permissions import EDITOR_ROLES, remember_member_role
 
 DASHBOARD_QUEUE_SIZE = 5
 
@@ -107,6 +106,7 @@ def organisation_projects(*, organisation: Organisation) -> list:
     )
     for proposal in proposals:
         proposal.role_here = "lead" if proposal.lead_id == organisation.pk else "partner"  # type: ignore[attr-defined]
+        proposal.is_lead_here = proposal.lead_id == organisation.pk  # type: ignore[attr-defined]
     return proposals
 
 
@@ -144,20 +144,10 @@ def organisation_partners(*, organisation: Organisation, projects: list) -> list
 
 
 def organisation_get_for_member(*, user: AnyUser, pk: int) -> Organisation:
-    """An organisation the user is a member of, with their role remembered; 404 for anyone else."""
-    if not user.is_authenticated:
+    """An organisation the user is a member of (asked of the per-request role lookup); 404 for anyone else."""
+    if not user.is_authenticated or not is_member(user, pk):
         raise Http404
-    membership = (
-        Membership.objects.filter(user=user, organisation_id=pk)
-        .select_related("organisation")
-        .prefetch_related("organisation__federations")
-        .first()
-    )
-    if membership is None:
-        raise Http404
-    organisation = membership.organisation
-    remember_member_role(user, organisation, membership.role)
-    return organisation
+    return Organisation.objects.prefetch_related("federations").get(pk=pk)
 
 
 def organisation_get_for_statute(*, user: AnyUser, pk: int) -> Organisation:
@@ -207,7 +197,7 @@ def organisations_that_can_apply(*, user: AnyUser) -> QuerySet[Organisation]:
         return Organisation.objects.none()
     return Organisation.objects.filter(
         memberships__user=user,
-        memberships__role__in=EDITOR_ROLES,
+        memberships__role__in=Membership.EDITING_ROLES,
         verification_status=Organisation.VerificationStatus.VERIFIED,
         kind__in=Organisation.APPLICANT_KINDS,
     ).distinct()

@@ -49,6 +49,10 @@ class CallQuerySet(models.QuerySet["Call"]):
     def published(self) -> Self:
         return self.exclude(status=Call.Status.DRAFT)
 
+    def results_published(self) -> Self:
+        """Calls whose ranking and decisions are public (as Call.results_are_published)."""
+        return self.filter(status__in=Call.RESULTS_PUBLISHED_STATUSES)
+
     def open_at(self, when: datetime) -> Self:
         """Calls accepting proposals at `when`, by the clock (not the stored status)."""
         return self.filter(status=Call.Status.OPEN, opens_at__lte=when, closes_at__gt=when)
@@ -77,6 +81,9 @@ class Call(models.Model):
         Status.RESULTS_PUBLISHED: {Status.ARCHIVED},
         Status.ARCHIVED: set(),
     }
+    # The ranking and the decisions are public in these statuses; ask results_are_published()
+    # of a call, Call.objects.results_published() of a queryset.
+    RESULTS_PUBLISHED_STATUSES = (Status.RESULTS_PUBLISHED, Status.ARCHIVED)
 
     code = models.SlugField(_("code"), max_length=32, unique=True, help_text=_("Short public code, e.g. COSV-2012."))
     year = models.PositiveSmallIntegerField(_("year"))
@@ -173,6 +180,24 @@ class Call(models.Model):
     @property
     def description(self) -> str:
         return localised(self, "description")
+
+    def results_are_published(self) -> bool:
+        """The ranking and the decisions are public (funding publishes them; archiving keeps them)."""
+        return self.status in self.RESULTS_PUBLISHED_STATUSES
+
+    @property
+    def is_published_open(self) -> bool:
+        """Published and not yet closed by the office (the clock may have passed its deadline)."""
+        return self.status == self.Status.OPEN
+
+    @property
+    def is_in_evaluation(self) -> bool:
+        """Closed and being evaluated: the decision is proposed to the funders, not yet published."""
+        return self.status == self.Status.EVALUATION
+
+    def accepts_questions_at(self, when: datetime | None = None) -> bool:
+        """Questions are asked about a published call until its deadline (also before it opens)."""
+        return self.status == self.Status.OPEN and self.effective_status(when) == self.Status.OPEN
 
     def is_open_at(self, when: datetime | None = None) -> bool:
         """True while the call accepts proposals: published and between its dates."""

@@ -13,7 +13,6 @@ from django.views.generic import DetailView, FormView, ListView
 
 from cosviluppo.lib.exceptions import DomainError
 from cosviluppo.lib.permissions import PolicyRequiredMixin
-from projects.permissions import can_start_proposal
 
 from .filters import PublicCallFilter, StaffCallFilter
 from .forms import (
@@ -24,7 +23,13 @@ from .forms import (
     call_edition_forms,
 )
 from .models import Call, CallQuestion
-from .permissions import can_ask_call_questions, can_ask_question_about, can_manage_calls, can_publish_call
+from .permissions import (
+    call_actions,
+    can_ask_call_questions,
+    can_ask_question_about,
+    can_manage_calls,
+    can_publish_call,
+)
 from .selectors import (
     call_document_get_for_user,
     call_get_for_staff,
@@ -76,15 +81,10 @@ class CallDetailView(DetailView):
         context["is_open"] = call.is_open_at(now)
         context["effective_status"] = call.effective_status(now)
         context["status_label"] = call.effective_status_label(now)
-        accepting = call.status == Call.Status.OPEN and now < call.closes_at
-        context["questions_accepted"] = accepting
-        context["results_published"] = call.status in (Call.Status.RESULTS_PUBLISHED, Call.Status.ARCHIVED)
-        user = self.request.user
-        if accepting and not user.is_authenticated:
+        actions = context["actions"] = call_actions(self.request.user, call, now)
+        if actions.must_log_in_to_ask:
             context["ask_login_url"] = f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': self.request.path})}"
-        # The button that starts a draft: for members who may lead a proposal, while the call is open.
-        context["can_start_proposal"] = context["is_open"] and user.is_authenticated and can_start_proposal(user)
-        if accepting and user.is_authenticated and can_ask_call_questions(user):
+        if actions.can_ask_question:
             ask_url = reverse("calls:question_ask", kwargs={"code": call.code})
             context["question_form"] = kwargs.get("question_form") or CallQuestionAskForm(action=ask_url)
         return context

@@ -76,6 +76,10 @@ class AdmissibilityCheck(models.Model):
         return f"{self.proposal} – {self.get_outcome_display()}"
 
     @property
+    def is_decided(self) -> bool:
+        return self.outcome != self.Outcome.PENDING
+
+    @property
     def all_passed(self) -> bool:
         return bool(self.items) and all(item.get("passed") is True for item in self.items)
 
@@ -143,6 +147,11 @@ class ClarificationRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.proposal} – {self.get_status_display()}"
+
+    @property
+    def is_open(self) -> bool:
+        """Not answered or closed yet (its deadline may have passed: see is_open_at)."""
+        return self.status == self.Status.OPEN
 
     def is_open_at(self, when) -> bool:
         """Open and before its deadline: the sections may be edited and the request answered."""

@@ -40,7 +40,7 @@ MIN_REVIEWERS = 2
 DEFAULT_SPREAD_ALERT = Decimal("30")
 DASHBOARD_ROWS = 10
 # Statuses in which reviews are written and the consensus recorded.
-EVALUATION_STATUSES = (Proposal.Status.ADMISSIBLE, Proposal.Status.UNDER_EVALUATION)
+EVALUATION_STATUSES = Proposal.EVALUATION_STATUSES
 CONSENSUS_STATUSES = (Proposal.Status.UNDER_EVALUATION, Proposal.Status.RANKED)
 
 
@@ -192,15 +192,7 @@ def admissibility_checklist(proposal: Proposal, check: AdmissibilityCheck | None
 def open_clarification_sections(proposal: Proposal, now: datetime | None = None) -> set[str]:
     """The steps of a submitted proposal its applicants may edit now: those named by a request
     for clarification still open and before its deadline (one query). Empty otherwise."""
-    now = now or timezone.now()
-    if proposal.status != Proposal.Status.SUBMITTED:
-        return set()
-    sections: set[str] = set()
-    for listed in ClarificationRequest.objects.filter(
-        proposal=proposal, status=ClarificationRequest.Status.OPEN, deadline__gt=now
-    ).values_list("sections", flat=True):
-        sections.update(listed)
-    return sections
+    return proposal.reopened_sections(now)
 
 
 def open_clarifications(proposal: Proposal, now: datetime | None = None) -> list[ClarificationRequest]:

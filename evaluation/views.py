@@ -43,6 +43,7 @@ from .permissions import (
     can_manage_evaluation,
     can_read_assigned_proposal,
     can_score_review,
+    evaluation_actions,
 )
 
 
@@ -221,15 +222,14 @@ class ProposalStaffView(StaffMixin, View):
             "proposal": proposal,
             "document_template": document_template,
             "check": check,
-            "checklist": check.items if check and check.outcome != AdmissibilityCheck.Outcome.PENDING else None,
+            "actions": evaluation_actions(request.user, proposal, now),
+            "checklist": check.items if check and check.is_decided else None,
             "clarifications": _clarifications(proposal),
             "open_sections": selectors.section_labels(list(selectors.open_clarification_sections(proposal, now))),
             "reviews": reviews,
             "sheet": selectors.consensus_sheet(proposal),
             "consensus_blockers": selectors.consensus_blockers(proposal),
             "trail": selectors.proposal_audit_trail(proposal),
-            "is_submitted": proposal.status == Proposal.Status.SUBMITTED,
-            "can_assign": proposal.status in selectors.EVALUATION_STATUSES,
         }
         return render(request, self.template_name, context)
 
@@ -249,7 +249,7 @@ class AdmissibilityView(StaffMixin, View):
             "inadmissible_form": inadmissible_form
             or InadmissibleForm(action=reverse("evaluation:declare-inadmissible", kwargs={"pk": proposal.pk})),
             "all_passed": all(item["passed"] is True for item in items),
-            "decidable": proposal.status == Proposal.Status.SUBMITTED,
+            "actions": evaluation_actions(self.request.user, proposal),
             "open_sections": selectors.section_labels(list(selectors.open_clarification_sections(proposal))),
         }
         return render(self.request, self.template_name, context, status=status)
@@ -257,7 +257,7 @@ class AdmissibilityView(StaffMixin, View):
     def get(self, request, pk):
         proposal = selectors.proposal_get_for_staff(pk=pk)
         check = AdmissibilityCheck.objects.filter(proposal=proposal).first()
-        if check is not None and check.outcome != AdmissibilityCheck.Outcome.PENDING:
+        if check is not None and check.is_decided:
             items = check.items
         else:
             items = selectors.admissibility_checklist(proposal, check)

@@ -29,7 +29,6 @@ from cosviluppo.lib.money import ZERO, quantize_eur
 from projects.models import ConsensusScore, FunderShare, Proposal, Review
 
 from .selectors import _with_money_numbers, funders_of
-from .services import PUBLISHED_CALL_STATUSES
 
 # Rows shown; more is a job for the reports (reports:run_create), not for a dashboard.
 FUNDER_COMMITMENT_ROWS = 50
@@ -175,7 +174,7 @@ def funder_dashboard(funder: Organisation) -> FunderDashboard:
     cut = len(commitments) > FUNDER_COMMITMENT_ROWS
     rows = []
     for commitment in commitments[:FUNDER_COMMITMENT_ROWS]:
-        published = commitment.call.status in PUBLISHED_CALL_STATUSES
+        published = commitment.call.results_are_published()
         rows.append(
             CommitmentRow(
                 commitment=commitment,
@@ -185,7 +184,9 @@ def funder_dashboard(funder: Organisation) -> FunderDashboard:
             )
         )
     # A share exists only for an award that stands: a withdrawn project's shares are released.
-    shares = FunderShare.objects.filter(commitment__funder=funder, commitment__call__status__in=PUBLISHED_CALL_STATUSES)
+    shares = FunderShare.objects.filter(
+        commitment__funder=funder, commitment__call__status__in=Call.RESULTS_PUBLISHED_STATUSES
+    )
     projects = list(
         shares.select_related("award__proposal__call", "award__proposal__lead").order_by(
             "-award__proposal__call__closes_at", "award__proposal__protocol_sequence", "pk"

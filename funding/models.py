@@ -159,3 +159,13 @@ class ReviewRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.proposal} ({self.get_status_display()})"
+
+    @property
+    def is_open(self) -> bool:
+        """Not answered yet."""
+        return self.status == self.Status.OPEN
+
+    @property
+    def is_reopenable(self) -> bool:
+        """Accepted, and the decision it concerns not reopened yet."""
+        return self.status == self.Status.ACCEPTED and self.decision_reopened_at is None

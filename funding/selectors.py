@@ -30,7 +30,6 @@ from projects.models import Award, ConsensusScore, FunderShare, Installment, Pro
 from .models import DecisionRecord, FunderSignOff, ReviewRequest
 from .ranking import ranking_for
 from .services import (
-    PUBLISHED_CALL_STATUSES,
     UNDECIDED_STATUSES,
     decision_digests,
     requested_amounts,
@@ -454,14 +453,14 @@ def call_for_funder(*, user: User, code: str) -> tuple[Call, list[Organisation]]
 
 def call_results_get(*, code: str) -> Call:
     """A call whose results are published; 404 before (the ranking is not public until then)."""
-    return get_object_or_404(Call.objects.filter(status__in=PUBLISHED_CALL_STATUSES), code=code)
+    return get_object_or_404(Call.objects.results_published(), code=code)
 
 
 def outcome_get_for_user(*, user: AnyUser, pk: int) -> Proposal:
     """A proposal whose outcome is published, for a member of its lead association or staff; 404 otherwise."""
     if not user.is_authenticated:
         raise Http404
-    proposals = Proposal.objects.filter(call__status__in=PUBLISHED_CALL_STATUSES).exclude(
+    proposals = Proposal.objects.results_published().exclude(
         status__in=[Proposal.Status.DRAFT, Proposal.Status.WITHDRAWN]
     )
     if not is_staff_officer(user):

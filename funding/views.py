@@ -31,7 +31,13 @@ from .forms import (
     SignOffForm,
 )
 from .models import ReviewRequest
-from .permissions import can_manage_funding, can_request_review, is_funder_member
+from .permissions import (
+    call_decision_actions,
+    can_manage_funding,
+    can_request_review,
+    is_funder_member,
+    project_actions,
+)
 from .selectors import (
     call_for_funder,
     call_for_funding,
@@ -97,18 +103,17 @@ class CallDecisionView(StaffMixin, TemplateView):
         call = call_for_funding(code=self.kwargs["code"])
         table = decision_table(call)
         states = sign_off_states([call])[call.pk]
+        actions = call_decision_actions(self.request.user, call)
         context.update(
             call=call,
+            actions=actions,
             table=table,
             sign_offs=states,
             missing=[state.funder for state in states if not state.approved],
             records=decision_records(call=call, limit=200),
-            problems=results_publication_problems(call=call) if call.status == Call.Status.EVALUATION else [],
-            can_start=call.status == Call.Status.CLOSED,
-            can_decide=call.status in (Call.Status.EVALUATION, Call.Status.RESULTS_PUBLISHED),
+            problems=results_publication_problems(call=call) if actions.can_publish_results else [],
             has_ranked=table.status_counts.get(Proposal.Status.RANKED, 0) > 0,
             has_reserve=table.status_counts.get(Proposal.Status.RESERVE, 0) > 0,
-            is_evaluation=call.status == Call.Status.EVALUATION,
             **page_of(table.rows, self.request),
         )
         return context
@@ -215,17 +220,14 @@ class ProjectMoneyView(StaffMixin, TemplateView):
         money = project_money(proposal)
         context.update(money)
         paid_next = next((i for i in money["installments"] if i.status == Installment.Status.PLANNED), None)
+        actions = project_actions(self.request.user, proposal)
         context.update(
             proposal=proposal,
+            actions=actions,
             call=proposal.call,
             requested=requested_amounts([proposal.pk]).get(proposal.pk),
             records=decision_records(call=proposal.call, proposal=proposal),
-            is_funded=proposal.status == Proposal.Status.FUNDED,
-            can_record_agreement=proposal.status == Proposal.Status.FUNDED
-            and proposal.call.status in (Call.Status.RESULTS_PUBLISHED, Call.Status.ARCHIVED),
-            can_withdraw=proposal.status in (Proposal.Status.FUNDED, Proposal.Status.IN_PROGRESS),
-            can_grant=proposal.status in (Proposal.Status.RANKED, Proposal.Status.RESERVE),
-            next_installment=paid_next if proposal.status == Proposal.Status.IN_PROGRESS else None,
+            next_installment=paid_next if actions.can_record_payment else None,
         )
         return context
 
@@ -476,7 +478,7 @@ class SignOffView(PolicyRequiredMixin, View):
         table = decision_table(call)
         states = sign_off_states([call])[call.pk]
         own_ids = {f.pk for f in funders}
-        ready = call.status == Call.Status.EVALUATION and table.undecided == 0 and bool(table.rows)
+        ready = call.is_in_evaluation and table.undecided == 0 and bool(table.rows)
         return render(
             request,
             self.template_name,
@@ -563,7 +565,7 @@ class OutcomeView(PolicyRequiredMixin, TemplateView):
             call=proposal.call,
             outcome=outcome,
             can_request_review=can_request_review(self.request.user, proposal)
-            and not any(r.status == ReviewRequest.Status.OPEN for r in outcome.review_requests),
+            and not any(r.is_open for r in outcome.review_requests),
         )
         return context
 
@@ -629,9 +631,8 @@ class ReviewAnswerView(StaffMixin, View):
                 "review_request": review_request,
                 "proposal": review_request.proposal,
                 "outcome": outcome,
-                "form": form if review_request.status == ReviewRequest.Status.OPEN else None,
-                "can_reopen": review_request.status == ReviewRequest.Status.ACCEPTED
-                and review_request.decision_reopened_at is None,
+                "form": form if review_request.is_open else None,
+                "can_reopen": review_request.is_reopenable,
             },
         )
 

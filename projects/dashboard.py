@@ -19,7 +19,7 @@ from associations.models import Membership, Organisation
 from calls.models import Call
 from cosviluppo.lib.permissions import is_staff_officer, membership_summary
 
-from .models import RESULTS_PUBLISHED_CALL_STATUSES, Proposal, ProposalPartner
+from .models import Proposal, ProposalPartner
 
 # Rows shown per list; more is a job for the proposal lists, not the dashboard.
 MY_PROPOSALS_ROWS = 50
@@ -40,7 +40,6 @@ STATUS_ORDER = [
     Proposal.Status.INADMISSIBLE,
     Proposal.Status.WITHDRAWN,
 ]
-EDITING_ROLES = {Membership.Role.LEGAL_REPRESENTATIVE, Membership.Role.EDITOR}
 VERIFIED = Organisation.VerificationStatus.VERIFIED
 
 
@@ -75,7 +74,7 @@ def applicant_sections(*, memberships, now: datetime) -> list[tuple[str, dict]]:
     # the call's results are published, "under evaluation" until then.
     counts: Counter = Counter()
     for status, call_status, n in mine.order_by().values_list("status", "call__status").annotate(n=Count("pk")):
-        hidden = status in Proposal.OUTCOME_STATUSES and call_status not in RESULTS_PUBLISHED_CALL_STATUSES
+        hidden = status in Proposal.OUTCOME_STATUSES and call_status not in Call.RESULTS_PUBLISHED_STATUSES
         counts[Proposal.Status.UNDER_EVALUATION if hidden else status] += n
     rows = list(mine.select_related("call", "lead").order_by("-updated_at", "-pk")[:MY_PROPOSALS_ROWS])
     for proposal in rows:
@@ -83,7 +82,7 @@ def applicant_sections(*, memberships, now: datetime) -> list[tuple[str, dict]]:
         # The outcome page (funding:outcome) opens once the call's results are published.
         proposal.has_outcome = (
             proposal.has_receipt
-            and proposal.call.status in RESULTS_PUBLISHED_CALL_STATUSES
+            and proposal.call.results_are_published()
             and proposal.status not in (Proposal.Status.DRAFT, Proposal.Status.WITHDRAWN)
         )
         proposal.deadline_passed = now >= proposal.call.closes_at
@@ -100,7 +99,7 @@ def applicant_sections(*, memberships, now: datetime) -> list[tuple[str, dict]]:
 
     # Open calls the user's associations can apply to: verified, and the user edits for them.
     can_apply = any(
-        kind in Organisation.APPLICANT_KINDS and role in EDITING_ROLES and verification == VERIFIED
+        kind in Organisation.APPLICANT_KINDS and role in Membership.EDITING_ROLES and verification == VERIFIED
         for _org, kind, role, verification in memberships
     )
     open_calls = list(Call.objects.open_at(now).order_by("closes_at")[:ROWS]) if can_apply else []
@@ -148,7 +147,7 @@ def ngo_sections(*, memberships, now: datetime) -> list[tuple[str, dict]]:
     )
     for partner in invitations:
         # The same rule as permissions.can_answer_partnership, from the memberships already read.
-        partner.can_answer = ngo_roles.get(partner.organisation_id) in EDITING_ROLES
+        partner.can_answer = ngo_roles.get(partner.organisation_id) in Membership.EDITING_ROLES
         partner.deadline_passed = now >= partner.proposal.call.closes_at
     confirmed = list(
         partnerships.filter(response=ProposalPartner.Response.CONFIRMED)

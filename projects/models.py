@@ -2,6 +2,7 @@
 partners, activities, budget, indicators, attachments, reviews, the award and
 its split across funder commitments, and installments."""
 
+from datetime import datetime
 from decimal import Decimal
 from typing import Self
 
@@ -9,6 +10,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q, Sum, Value
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -32,8 +34,8 @@ PROPOSAL_STATUSES = [
     "withdrawn",
 ]
 
-# A call's ranking and decisions are public in these statuses (funding publishes them).
-RESULTS_PUBLISHED_CALL_STATUSES = (Call.Status.RESULTS_PUBLISHED, Call.Status.ARCHIVED)
+# Kept for the querysets and tests that import it here; the list is Call's.
+RESULTS_PUBLISHED_CALL_STATUSES = Call.RESULTS_PUBLISHED_STATUSES
 
 
 class ProposalQuerySet(models.QuerySet["Proposal"]):
@@ -47,7 +49,7 @@ class ProposalQuerySet(models.QuerySet["Proposal"]):
     def results_published(self) -> Self:
         """Proposals of calls whose results are published: public pages list only these (the
         decision may be taken, and the statuses moved, before the funders sign it off)."""
-        return self.filter(call__status__in=RESULTS_PUBLISHED_CALL_STATUSES)
+        return self.filter(call__status__in=Call.RESULTS_PUBLISHED_STATUSES)
 
 
 class Proposal(models.Model):
@@ -68,6 +70,8 @@ class Proposal(models.Model):
         WITHDRAWN = "withdrawn", _("withdrawn")
 
     FUNDED_STATUSES = (Status.FUNDED, Status.IN_PROGRESS, Status.CLOSED)
+    # Admitted and being evaluated: evaluators are assigned and score (evaluation).
+    EVALUATION_STATUSES = (Status.ADMISSIBLE, Status.UNDER_EVALUATION)
     # The statuses that tell the outcome of the evaluation: applicants see them only once the
     # call's results are published (until then, "under evaluation").
     OUTCOME_STATUSES = (Status.RANKED, Status.FUNDED, Status.RESERVE, Status.NOT_FUNDED)
@@ -194,10 +198,38 @@ class Proposal(models.Model):
         return self.status in self.FUNDED_STATUSES
 
     @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def is_being_evaluated(self) -> bool:
+        return self.status in self.EVALUATION_STATUSES
+
+    def is_received(self) -> bool:
+        """Submitted at some point (it has a protocol number and a receipt), whatever happened next."""
+        return self.status != self.Status.DRAFT and self.submitted_at is not None
+
+    def reopened_sections(self, now: datetime | None = None) -> set[str]:
+        """The steps of a submitted proposal its applicants may edit now: those named by a request
+        for clarification ("soccorso istruttorio", evaluation.ClarificationRequest) still open and
+        before its deadline (one query). Empty otherwise. Asked through the reverse relation, so
+        projects does not import evaluation (which builds on projects)."""
+        now = now or timezone.now()
+        if self.status != self.Status.SUBMITTED:
+            return set()
+        requests = self.clarification_requests
+        sections: set[str] = set()
+        for listed in requests.filter(status=requests.model.Status.OPEN, deadline__gt=now).values_list(
+            "sections", flat=True
+        ):
+            sections.update(listed)
+        return sections
+
+    @property
     def public_status(self) -> str:
         """The status applicants (and partners) are shown: the outcome only once the call's
         results are published; "under evaluation" until then. Reads self.call (select it)."""
-        if self.status in self.OUTCOME_STATUSES and self.call.status not in RESULTS_PUBLISHED_CALL_STATUSES:
+        if self.status in self.OUTCOME_STATUSES and not self.call.results_are_published():
             return self.Status.UNDER_EVALUATION
         return self.Status(self.status)
 
@@ -285,6 +317,23 @@ class ProposalPartner(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} ({self.get_role_display()})"
+
+    @property
+    def is_origin_partner(self) -> bool:
+        """Added by the lead association; it does not answer an invitation on the portal."""
+        return self.role == self.Role.ORIGIN_PARTNER
+
+    @property
+    def awaits_answer(self) -> bool:
+        return self.response == self.Response.INVITED
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.response == self.Response.CONFIRMED
+
+    @property
+    def is_declined(self) -> bool:
+        return self.response == self.Response.DECLINED
 
 
 # The most rows each list step of a proposal holds. Far above what a co-development proposal
@@ -475,6 +524,20 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"{self.evaluator} → {self.proposal}"
+
+    @property
+    def awaits_declaration(self) -> bool:
+        """Assigned: the evaluator has not declared (the absence of) a conflict of interest yet."""
+        return self.status == self.Status.ASSIGNED
+
+    @property
+    def is_in_progress(self) -> bool:
+        """No conflict declared, scores not submitted yet."""
+        return self.status == self.Status.NO_CONFLICT
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == self.Status.SUBMITTED
 
 
 class ReviewScore(models.Model):

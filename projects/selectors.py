@@ -11,7 +11,7 @@ from calls.models import Call, FunderCommitment
 from cosviluppo.lib.money import quantize_eur
 from cosviluppo.lib.types import AnyUser
 
-from .models import RESULTS_PUBLISHED_CALL_STATUSES, Award, Proposal, ProposalPartner
+from .models import Award, Proposal, ProposalPartner
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrPromise as StrPromise
@@ -25,7 +25,7 @@ def programme_headline_numbers() -> dict:
     co-funding count the calls with results published only. `calls` counts the calls published
     (open or past), `calls_with_results` those whose results are out.
     """
-    results_calls = Call.objects.filter(status__in=RESULTS_PUBLISHED_CALL_STATUSES)
+    results_calls = Call.objects.results_published()
     funded = Proposal.objects.funded().results_published()
     return {
         "calls": Call.objects.published().count(),
@@ -106,13 +106,6 @@ def proposal_get_for_documents(*, user: AnyUser, pk: int) -> Proposal:
 
 
 # --- What applicants are told ------------------------------------------------------------------------
-
-
-def results_published(call: Call) -> bool:
-    """True once the call's ranking and decisions are public (funding publishes them)."""
-    from .models import RESULTS_PUBLISHED_CALL_STATUSES
-
-    return call.status in RESULTS_PUBLISHED_CALL_STATUSES
 
 
 def proposal_public_status(proposal: Proposal) -> str:

@@ -108,6 +108,18 @@ class ReportRun(models.Model):
     def is_finished(self) -> bool:
         return self.status in self.FINISHED
 
+    @property
+    def is_queued(self) -> bool:
+        return self.status == self.Status.QUEUED
+
+    @property
+    def is_running(self) -> bool:
+        return self.status == self.Status.RUNNING
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == self.Status.DONE
+
     def is_abandoned(self, *, now, lease) -> bool:
         """Running, but its worker has given no sign of life for longer than `lease` (killed,
         lost with its machine): nobody is producing it any more."""

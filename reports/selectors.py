@@ -7,16 +7,11 @@ from django.shortcuts import get_object_or_404
 
 from cosviluppo.lib.permissions import is_staff_officer
 from cosviluppo.lib.types import AnyUser
-from funding.selectors import funders_of
 
 from .models import ReportRun
+from .permissions import can_ask_for_reports
 
 DASHBOARD_RUNS = 5
-
-
-def can_ask_for_reports(user: AnyUser) -> bool:
-    """Staff ask for any report; funder members for their own funder's data."""
-    return is_staff_officer(user) or bool(funders_of(user))
 
 
 def report_runs_for(user: AnyUser) -> QuerySet[ReportRun]:

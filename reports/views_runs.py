@@ -17,7 +17,8 @@ from funding.selectors import funders_of
 
 from .forms import ReportRunForm
 from .generation import CONTENT_TYPES
-from .selectors import can_ask_for_reports, report_run_get_for_user, report_runs_for
+from .permissions import can_ask_for_reports
+from .selectors import report_run_get_for_user, report_runs_for
 from .services import report_run_repeat, report_run_start
 
 POLL_SECONDS = 2

@@ -24,7 +24,6 @@ deadlocking, and every change writes a DecisionRecord (who, when, from, to, why)
 from ._common import (
     DECIDING_CALL_STATUSES,
     NOT_YET_RANKED_STATUSES,
-    PUBLISHED_CALL_STATUSES,
     UNDECIDED_STATUSES,
     requested_amounts,
 )
@@ -59,7 +58,6 @@ from .signoff import (
 __all__ = [
     "DECIDING_CALL_STATUSES",
     "NOT_YET_RANKED_STATUSES",
-    "PUBLISHED_CALL_STATUSES",
     "REOPEN_TO",
     "UNDECIDED_STATUSES",
     "DecisionOutcome",

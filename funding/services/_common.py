@@ -32,7 +32,6 @@ UNDECIDED_STATUSES = (Status.SUBMITTED, Status.ADMISSIBLE, Status.UNDER_EVALUATI
 NOT_YET_RANKED_STATUSES = (Status.SUBMITTED, Status.ADMISSIBLE, Status.UNDER_EVALUATION)
 # The call statuses in which money can be granted or moved.
 DECIDING_CALL_STATUSES = (Call.Status.EVALUATION, Call.Status.RESULTS_PUBLISHED)
-PUBLISHED_CALL_STATUSES = (Call.Status.RESULTS_PUBLISHED, Call.Status.ARCHIVED)
 
 
 def record_decision(

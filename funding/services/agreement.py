@@ -19,7 +19,6 @@ from projects.models import Award, Installment, Proposal
 from projects.services import proposal_transition
 
 from ._common import (
-    PUBLISHED_CALL_STATUSES,
     Action,
     Status,
     record_decision,
@@ -83,7 +82,7 @@ def grant_agreement_record(
         current = Proposal.objects.select_for_update().select_related("call").get(pk=proposal.pk)
         if current.status != Status.FUNDED:
             raise DomainError(_("A grant agreement is recorded for a funded proposal."))
-        if current.call.status not in PUBLISHED_CALL_STATUSES:
+        if not current.call.results_are_published():
             raise DomainError(_("The results of the call must be published before the grant agreement."))
         if Proposal.objects.filter(cup=cup).exclude(pk=current.pk).exists():
             raise DomainError(_("The CUP %(cup)s is already used by another project.") % {"cup": cup})

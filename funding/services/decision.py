@@ -25,7 +25,6 @@ from ..ranking import ranking_for
 from ._common import (
     DECIDING_CALL_STATUSES,
     NOT_YET_RANKED_STATUSES,
-    PUBLISHED_CALL_STATUSES,
     Action,
     Status,
     check_deciding,
@@ -66,7 +65,7 @@ def _grant(
         by=by,
         now=now,
     )
-    if call.status in PUBLISHED_CALL_STATUSES:
+    if call.results_are_published():
         # Funded after publication (from the reserve list): the applicant hears it now.
         proposal.status = Status.FUNDED
         notify_outcome(proposal)
@@ -79,7 +78,7 @@ def _move(*, call: Call, proposal: Proposal, to: str, action: str, by: User, now
     record_decision(
         call=call, proposal=proposal, action=action, from_value=from_status, to_value=to, reason=reason, by=by, now=now
     )
-    if call.status in PUBLISHED_CALL_STATUSES:
+    if call.results_are_published():
         # Decided again after publication (a request for review re-opened it): the applicant hears it now.
         notify_outcome(proposal)
 

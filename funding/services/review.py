@@ -20,7 +20,6 @@ from projects.services import proposal_transition
 
 from ..models import ReviewRequest
 from ._common import (
-    PUBLISHED_CALL_STATUSES,
     ROME,
     Action,
     Status,
@@ -39,7 +38,7 @@ def review_window_closes_at(call: Call) -> datetime | None:
     publication does not count and the last day counts in full (it closes at 23:59:59.999999
     of publication date + Call.review_request_days), whatever daylight saving does meanwhile.
     """
-    if call.results_published_at is None or call.status not in PUBLISHED_CALL_STATUSES:
+    if call.results_published_at is None or not call.results_are_published():
         return None
     last_day = timezone.localdate(call.results_published_at, ROME) + timedelta(days=call.review_request_days)
     return datetime.combine(last_day, time.max, tzinfo=ROME)

@@ -47,7 +47,6 @@ from projects.models import (
     ProposalAttachment,
     ProposalPartner,
 )
-from projects.permissions import EDITING_ROLES
 
 
 class ProposalFrozen(DomainError):
@@ -120,10 +119,7 @@ def _section_reopened(proposal: Proposal, step: str, now: datetime | None) -> bo
     """True when `step` of the submitted proposal is reopened by a request for clarification now."""
     if proposal.status != Proposal.Status.SUBMITTED:
         return False
-    # Imported here: evaluation builds on projects, not the other way round.
-    from evaluation.selectors import open_clarification_sections
-
-    return step in open_clarification_sections(proposal, now)
+    return step in proposal.reopened_sections(now)
 
 
 def _lock_editable(proposal: Proposal, step: str, now: datetime | None = None) -> Proposal:
@@ -329,7 +325,7 @@ def proposal_start(*, call: Call, lead: Organisation, title: str, by: User, now:
         raise DomainError(
             _("%(name)s cannot lead a proposal: only verified migrant associations can.") % {"name": lead.legal_name}
         )
-    if not Membership.objects.filter(user=by, organisation=lead, role__in=EDITING_ROLES).exists():
+    if not Membership.objects.filter(user=by, organisation=lead, role__in=Membership.EDITING_ROLES).exists():
         raise DomainError(
             _("Only editors and legal representatives of %(name)s can start its proposals.") % {"name": lead.legal_name}
         )
@@ -358,7 +354,9 @@ def _partner_link(partner: ProposalPartner) -> str:
 
 def _email_members(organisation: Organisation, *, template: str, context: dict) -> None:
     """One e-mail per editor or legal representative, in their own language."""
-    memberships = Membership.objects.filter(organisation=organisation, role__in=EDITING_ROLES).select_related("user")
+    memberships = Membership.objects.filter(
+        organisation=organisation, role__in=Membership.EDITING_ROLES
+    ).select_related("user")
     for membership in memberships:
         user = membership.user
         if not user.is_active:

@@ -30,7 +30,6 @@ from associations.selectors import organisations_that_can_apply
 from calls.models import Call, CostCategory
 from cosviluppo.lib.exceptions import DomainError
 from cosviluppo.lib.money import ZERO
-from cosviluppo.lib.permissions import is_staff_officer
 
 from ..eligibility import eligibility_problems
 from ..forms import (
@@ -45,17 +44,14 @@ from ..forms import (
 )
 from ..models import Proposal, ProposalPartner
 from ..permissions import (
+    ProposalActions,
     can_answer_partnership,
-    can_download_receipt,
-    can_edit_proposal,
     can_edit_proposal_step,
     can_start_proposal,
-    can_submit_proposal,
     can_view_proposal,
-    can_withdraw_proposal,
     editable_proposal_steps,
     is_lead_editor,
-    is_lead_member,
+    proposal_actions,
 )
 from ..selectors import (
     budget_summary,
@@ -65,7 +61,6 @@ from ..selectors import (
     proposal_get_for_documents,
     proposal_get_for_user,
     proposal_step_progress,
-    results_published,
 )
 from ..services.editing import (
     FIELD_STEPS,
@@ -724,65 +719,52 @@ class ProposalDetailView(LoginRequiredMixin, View):
         now = timezone.now()
         proposal = proposal_get_for_user(user=user, pk=pk)
         context = proposal_document_context(proposal)
-        is_draft = proposal.status == Proposal.Status.DRAFT
-        lead_member = is_lead_member(user, proposal)
-        can_edit = can_edit_proposal(user, proposal)
-        editable = editable_proposal_steps(user, proposal, now)
+        actions = proposal_actions(user, proposal, now)
         problems = [
             {
                 "message": problem.message,
                 "step_label": STEP_LABELS.get(problem.step, problem.step),
                 "url": reverse("projects:proposal-edit", args=[proposal.pk, problem.step]),
             }
-            for problem in (eligibility_problems(proposal) if is_draft and lead_member else [])
+            for problem in (eligibility_problems(proposal) if actions.can_check_eligibility else [])
         ]
-        can_submit = can_submit_proposal(user, proposal)
         context.update(
             {
-                "is_draft": is_draft,
-                "can_edit": can_edit,
-                "show_eligibility": is_draft and lead_member,
+                "actions": actions,
                 "problems": problems,
-                "can_submit": can_submit,
-                "submit_enabled": can_submit and not problems,
-                "can_withdraw": can_withdraw_proposal(user, proposal),
-                "show_receipt": can_download_receipt(user, proposal),
+                "submit_enabled": actions.can_submit and not problems,
                 "link_attachments": True,
-                "steps": steps_nav(proposal, None, editable) if editable else [],
-                # A partner's member reads the proposal here and answers on its partnership's page.
+                "steps": steps_nav(proposal, None, actions.editable_steps) if actions.editable_steps else [],
                 "my_partnership": (
                     ProposalPartner.objects.filter(proposal=proposal, organisation__memberships__user=user)
                     .select_related("organisation")
                     .first()
-                    if is_draft and not lead_member
+                    if actions.can_answer_as_partner
                     else None
                 ),
             }
         )
-        context.update(_follow_up_links(user, proposal, lead_member=lead_member, editable=editable, now=now))
+        context.update(_follow_up_links(proposal, actions, now=now))
         return render(request, "projects/proposal_detail.html", context)
 
 
-def _follow_up_links(user, proposal: Proposal, *, lead_member: bool, editable: set, now) -> dict:
+def _follow_up_links(proposal: Proposal, actions: ProposalActions, *, now) -> dict:
     """What comes after submission, on the read-only page. The lead's members: the open requests
     for clarification (their sections linking to the reopened steps, for the editors), the
     message thread with the office and, once the call's results are published, the outcome.
     Staff: the proposal's evaluation page and, for a funded project, its money."""
     links = {"clarifications": [], "messages_url": "", "outcome_url": "", "staff_url": "", "project_url": ""}
-    received = proposal.status != Proposal.Status.DRAFT and proposal.submitted_at is not None
-    if not received:
-        return links
-    if lead_member:
-        links["clarifications"] = _open_clarifications(proposal, now, editable)
+    if actions.can_follow_up:
+        links["clarifications"] = _open_clarifications(proposal, now, actions.editable_steps)
         links["messages_url"] = reverse("evaluation:messages", kwargs={"pk": proposal.pk})
-        if results_published(proposal.call) and proposal.status != Proposal.Status.WITHDRAWN:
-            links["outcome_url"] = reverse("funding:outcome", kwargs={"pk": proposal.pk})
-    if is_staff_officer(user):
+    if actions.can_read_outcome:
+        links["outcome_url"] = reverse("funding:outcome", kwargs={"pk": proposal.pk})
+    if actions.can_open_evaluation:
         links["staff_url"] = reverse("evaluation:proposal", kwargs={"pk": proposal.pk})
-        if proposal.is_project:
-            links["project_url"] = reverse("funding:project", kwargs={"pk": proposal.pk})
-        # Staff read the proposal's actual status; applicants see the outcome once it is published.
-        links["show_internal_status"] = True
+    if actions.can_open_project:
+        links["project_url"] = reverse("funding:project", kwargs={"pk": proposal.pk})
+    # Staff read the proposal's actual status; applicants see the outcome once it is published.
+    links["show_internal_status"] = actions.can_see_internal_status
     return links
 
 

@@ -25,7 +25,7 @@ from django_countries import countries
 
 from associations.models import Organisation
 from calls.models import Call, FunderCommitment
-from projects.models import RESULTS_PUBLISHED_CALL_STATUSES, BudgetLine, FunderShare, Proposal
+from projects.models import BudgetLine, FunderShare, Proposal
 
 KINDS = ("funding", "country")
 FORMATS = ("csv", "xlsx", "pdf")
@@ -34,7 +34,7 @@ PARAMETER_KEYS = ("calls", "date_from", "date_to", "funder", "country")
 
 def reportable_calls() -> QuerySet[Call]:
     """The calls a report may cover: their results are published."""
-    return Call.objects.filter(status__in=RESULTS_PUBLISHED_CALL_STATUSES)
+    return Call.objects.results_published()
 
 
 @dataclass(frozen=True)

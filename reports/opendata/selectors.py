@@ -191,9 +191,8 @@ def public_funded_projects() -> QuerySet:
 
 def public_calls_with_results() -> QuerySet:
     from calls.models import Call
-    from projects.models import RESULTS_PUBLISHED_CALL_STATUSES
 
-    return Call.objects.filter(status__in=RESULTS_PUBLISHED_CALL_STATUSES).order_by("-year", "code")
+    return Call.objects.results_published().order_by("-year", "code")
 
 
 @dataclass(frozen=True)

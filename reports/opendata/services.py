@@ -270,19 +270,18 @@ def open_data_changed(*, call=None) -> None:
 
 def _results_published(call) -> bool:
     from calls.models import Call
-    from projects.models import RESULTS_PUBLISHED_CALL_STATUSES
 
     if isinstance(call, Call):
-        return call.status in RESULTS_PUBLISHED_CALL_STATUSES
-    return Call.objects.filter(pk=call, status__in=RESULTS_PUBLISHED_CALL_STATUSES).exists()
+        return call.results_are_published()
+    return Call.objects.results_published().filter(pk=call).exists()
 
 
 def open_data_call_moved(*, from_status: str, to_status: str) -> None:
     """A call entering or leaving the published statuses brings its grants into the open data,
     or takes them out."""
-    from projects.models import RESULTS_PUBLISHED_CALL_STATUSES
+    from calls.models import Call
 
-    if {from_status, to_status} & set(RESULTS_PUBLISHED_CALL_STATUSES):
+    if {from_status, to_status} & set(Call.RESULTS_PUBLISHED_STATUSES):
         open_data_changed()
 
 
