@@ -10,7 +10,7 @@ from calls.services import call_transition
 from cosviluppo.lib.money import split_proportionally
 from evaluation.services import call_rank
 from projects.models import Award, ConsensusScore, Installment, Proposal, Review, ReviewScore
-from projects.services import award_grant, proposal_submit, proposal_transition
+from projects.services import award_grant, proposal_transition
 
 from .call_reference import (
     EDITIONS,
@@ -35,6 +35,7 @@ from .records import (
     make_title,
     set_origin_place,
     submission_times,
+    submit_plan,
     write_proposals,
 )
 from .reference import APPLICANT_ASSOCIATION, APPLICANT_NGO, NAMED_NGOS, PENDING_NGO, PROGRAMME_COUNTRIES
@@ -227,7 +228,7 @@ def write_edition(ctx: DemoContext, edition: Edition, plans: list[Plan]) -> None
         plan.submitted_at = moment
     write_proposals(ctx, call, plans)
     for plan in plans:
-        plan.proposal = proposal_submit(proposal=plan.proposal, by=plan.created_by, now=plan.submitted_at)
+        submit_plan(plan, on_paper=True)
 
     call_transition(call=call, to=Call.Status.CLOSED, by=officer, now=call.closes_at)
     checked_at = rome_at(edition.closes_on + timedelta(days=21), 15)
