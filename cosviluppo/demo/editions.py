@@ -255,9 +255,8 @@ def write_edition(ctx: DemoContext, edition: Edition, plans: list[Plan]) -> None
     # broken by criterion A, then by time of submission) and moves every proposal to ranked.
     ranking = {line.proposal.pk: line for line in call_rank(call=call, by=officer, now=decided_at)}
     for plan in evaluated:
-        line = ranking[plan.proposal.pk]
-        plan.proposal.total_score, plan.proposal.rank = line.total_score, line.position
-        plan.proposal.status = Proposal.Status.RANKED
+        # What call_rank stored (total, rank, ranked): read back, not written here.
+        plan.proposal.refresh_from_db(fields=["total_score", "rank", "status"])
     fundable = {pk for pk, line in ranking.items() if line.fundable}
     planned = {plan.proposal.pk for plan in evaluated if plan.outcome in ("funded", "reserve")}
     if fundable != planned:
