@@ -39,7 +39,7 @@ from calls.tests.factories import EvaluationCriterionFactory, FunderCommitmentFa
 from evaluation.selectors import MANUAL_ITEMS
 from funding.services import funder_sign_off
 from projects.models import Award, ConsensusScore, FunderShare, Proposal
-from projects.services.submission import proposal_submit_checked
+from projects.services.submission import proposal_submit
 from projects.tests.factories import eligible_call, eligible_proposal
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -129,7 +129,7 @@ def programme() -> Programme:
         ).user
         proposal = eligible_proposal(call, title=title, lead=lead)
         submitted_at = now - timedelta(days=2) + timedelta(minutes=index)
-        proposals.append(proposal_submit_checked(proposal=proposal, by=representative, now=submitted_at))
+        proposals.append(proposal_submit(proposal=proposal, by=representative, now=submitted_at))
     call = call_transition(call=call, to=Call.Status.CLOSED, reason="Deadline passed", now=now - timedelta(days=1))
     return Programme(
         call=call,

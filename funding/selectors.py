@@ -25,10 +25,10 @@ from calls.models import Call, FunderCommitment
 from cosviluppo.lib.money import ZERO, quantize_eur
 from cosviluppo.lib.permissions import is_staff_officer, membership_kinds
 from cosviluppo.lib.types import AnyUser
+from evaluation.selectors import call_ranking
 from projects.models import Award, ConsensusScore, FunderShare, Installment, Proposal
 
 from .models import DecisionRecord, FunderSignOff, ReviewRequest
-from .ranking import ranking_for
 from .services import (
     UNDECIDED_STATUSES,
     decision_digests,
@@ -150,7 +150,7 @@ class DecisionTable:
 def decision_table(call: Call) -> DecisionTable:
     """The call's ranking with, per proposal, the amount requested, granted and each funder's share."""
     criteria = list(call.criteria.order_by("order", "code", "pk"))
-    ranking = ranking_for(call)
+    ranking = call_ranking(call)
     ids = [entry.proposal.pk for entry in ranking]
     requested = requested_amounts(ids)
     awards = {
@@ -485,7 +485,7 @@ def proposal_outcome(proposal: Proposal, *, now: datetime | None = None) -> Outc
     applicant (never an individual evaluator's), the award and its funders, and the review window."""
     now = now or timezone.now()
     call = proposal.call
-    entry = next((line for line in ranking_for(call) if line.proposal.pk == proposal.pk), None)
+    entry = next((line for line in call_ranking(call) if line.proposal.pk == proposal.pk), None)
     consensus = list(
         ConsensusScore.objects.filter(proposal=proposal)
         .select_related("criterion")

@@ -3,7 +3,7 @@
 `eligibility_problems(proposal)` lists every rule the proposal breaks, in the order of the
 proposal form, each with a plain-words message and the step of the form that fixes it. The
 review page shows them (the submit button stays disabled while there are any) and
-`proposal_submit_checked` refuses to submit while there are any, checking again inside its
+`proposal_submit` refuses to submit while there are any, checking again inside its
 transaction, so the page is a convenience and the server decides.
 
 Percentages are of the total cost of the project (what is requested plus the co-financing),

@@ -24,7 +24,6 @@ from evaluation.services import (
 )
 from funding.services import call_evaluation_start
 from projects.models import ProposalAttachment, Review
-from projects.services import proposal_submit, proposal_submit_checked
 
 from .call_reference import INADMISSIBILITY_REASONS, OFFICE_CABINET, REVIEWER_DEVIATIONS, TOPICS
 from .context import DemoContext, Plan
@@ -39,6 +38,7 @@ from .records import (
     make_title,
     set_origin_place,
     submission_times,
+    submit_plan,
     write_proposals,
 )
 from .reference import (
@@ -117,7 +117,7 @@ def write_open_call(ctx: DemoContext, recent_leads: set[int]) -> None:
     submitted = [plan for plan in plans if plan.outcome == "submitted"]
     attach_required_documents(ctx, call, submitted)
     for plan in submitted:
-        submit_plan(ctx, plan)
+        submit_plan(plan)
     recent_leads.update(plan.lead.pk for plan in plans)
 
 
@@ -194,18 +194,6 @@ def attach_required_documents(
         ProposalAttachment.objects.filter(proposal=proposal).update(uploaded_at=moment)
 
 
-def submit_plan(ctx: DemoContext, plan: Plan) -> None:
-    """Submit at the plan's time: through every check of the call when the proposal meets
-    them, as only the online form allows; with the bare lifecycle service when it breaks a
-    rule on purpose, so that the admissibility check has something to find."""
-    if plan.inadmissible_reason:
-        plan.proposal = proposal_submit(proposal=plan.proposal, by=plan.created_by, now=plan.submitted_at)
-    else:
-        plan.proposal = proposal_submit_checked(
-            proposal=plan.proposal, by=plan.created_by, now=plan.submitted_at, notify=False
-        )
-
-
 def create_recent_call(
     ctx: DemoContext, *, code: str, year: int, label_it: str, label_en: str, opens_at, closes_at, amounts
 ) -> Call:
@@ -245,7 +233,7 @@ def receive(ctx: DemoContext, call: Call, plans: list[Plan]) -> None:
     write_proposals(ctx, call, plans)
     attach_required_documents(ctx, call, plans)
     for plan in plans:
-        submit_plan(ctx, plan)
+        submit_plan(plan)
     call_transition(call=call, to=Call.Status.CLOSED, by=ctx.officer, now=call.closes_at)
 
 

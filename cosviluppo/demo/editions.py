@@ -10,7 +10,7 @@ from calls.services import call_transition
 from cosviluppo.lib.money import split_proportionally
 from evaluation.services import call_rank
 from projects.models import Award, ConsensusScore, Installment, Proposal, Review, ReviewScore
-from projects.services import award_grant, proposal_submit, proposal_transition
+from projects.services import award_grant, proposal_transition
 
 from .call_reference import (
     EDITIONS,
@@ -35,6 +35,7 @@ from .records import (
     make_title,
     set_origin_place,
     submission_times,
+    submit_plan,
     write_proposals,
 )
 from .reference import APPLICANT_ASSOCIATION, APPLICANT_NGO, NAMED_NGOS, PENDING_NGO, PROGRAMME_COUNTRIES
@@ -227,7 +228,7 @@ def write_edition(ctx: DemoContext, edition: Edition, plans: list[Plan]) -> None
         plan.submitted_at = moment
     write_proposals(ctx, call, plans)
     for plan in plans:
-        plan.proposal = proposal_submit(proposal=plan.proposal, by=plan.created_by, now=plan.submitted_at)
+        submit_plan(plan, on_paper=True)
 
     call_transition(call=call, to=Call.Status.CLOSED, by=officer, now=call.closes_at)
     checked_at = rome_at(edition.closes_on + timedelta(days=21), 15)
@@ -254,9 +255,8 @@ def write_edition(ctx: DemoContext, edition: Edition, plans: list[Plan]) -> None
     # broken by criterion A, then by time of submission) and moves every proposal to ranked.
     ranking = {line.proposal.pk: line for line in call_rank(call=call, by=officer, now=decided_at)}
     for plan in evaluated:
-        line = ranking[plan.proposal.pk]
-        plan.proposal.total_score, plan.proposal.rank = line.total_score, line.position
-        plan.proposal.status = Proposal.Status.RANKED
+        # What call_rank stored (total, rank, ranked): read back, not written here.
+        plan.proposal.refresh_from_db(fields=["total_score", "rank", "status"])
     fundable = {pk for pk, line in ranking.items() if line.fundable}
     planned = {plan.proposal.pk for plan in evaluated if plan.outcome in ("funded", "reserve")}
     if fundable != planned:

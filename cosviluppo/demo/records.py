@@ -15,6 +15,8 @@ from calls.models import (
 )
 from cosviluppo.lib.money import split_proportionally
 from projects.models import Activity, BudgetLine, Indicator, Proposal, ProposalPartner
+from projects.services import proposal_submit
+from projects.services.submission import _proposal_submit_unchecked
 
 from .call_reference import (
     CALL_DESCRIPTION_EN,
@@ -417,3 +419,20 @@ def make_comment(ctx: DemoContext, code: str, score: Decimal, max_score: Decimal
     else:
         level = "Insufficiente"
     return f"{level}: {CRITERION_FOCUS[code]}."
+
+
+def submit_plan(plan: Plan, *, on_paper: bool = False) -> None:
+    """Submit at the plan's time through every check of the call, as the online form does, when the
+    proposal meets the call's rules. Two kinds go in with the call's opening hours checked but not
+    its rules, since the online form would refuse them:
+    - a proposal the office declared inadmissible breaks a rule on purpose (a country outside the
+      programme, too much asked, too little co-financing, no letter from the NGO...) so that the
+      admissibility check has something to find;
+    - the historical editions (`on_paper`) were submitted on paper: their documents are not in the
+      portal, so the rule "every required document attached" cannot hold (it is the only one they
+      break).
+    """
+    if plan.inadmissible_reason or on_paper:
+        plan.proposal = _proposal_submit_unchecked(proposal=plan.proposal, by=plan.created_by, now=plan.submitted_at)
+    else:
+        plan.proposal = proposal_submit(proposal=plan.proposal, by=plan.created_by, now=plan.submitted_at, notify=False)

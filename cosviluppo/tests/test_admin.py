@@ -50,6 +50,7 @@ from projects.tests.factories import (
     ProposalPartnerFactory,
     ReviewFactory,
     ReviewScoreFactory,
+    make_submittable,
 )
 from reports.models import OpenDataFile
 from reports.tests.factories import ReportRunFactory
@@ -83,9 +84,11 @@ REGISTERED = sorted(
 )
 
 
-def _ranked_proposal(**kwargs) -> Proposal:
+def _ranked_proposal(requested=(), **kwargs) -> Proposal:
     proposal = ProposalFactory(**kwargs)
-    proposal = proposal_submit(proposal=proposal)
+    for amount in requested:
+        BudgetLineFactory(proposal=proposal, amount_requested=amount)
+    proposal = proposal_submit(proposal=make_submittable(proposal), by=None)
     for to in (Proposal.Status.ADMISSIBLE, Proposal.Status.UNDER_EVALUATION, Proposal.Status.RANKED):
         proposal = proposal_transition(proposal=proposal, to=to)
     return proposal
@@ -94,9 +97,7 @@ def _ranked_proposal(**kwargs) -> Proposal:
 def _award(requested=(Decimal("5000.00"),), **kwargs):
     """An award as the programme makes it: granted (what the budget lines request), split and
     recorded by the service."""
-    proposal = _ranked_proposal(**kwargs)
-    for amount in requested:
-        BudgetLineFactory(proposal=proposal, amount_requested=amount)
+    proposal = _ranked_proposal(requested=requested, **kwargs)
     FunderCommitmentFactory(call=proposal.call)
     return award_grant(proposal=proposal, amount=Decimal("5000.00"))
 
@@ -233,7 +234,7 @@ def _calls(count: int) -> None:
     for _index in range(count):
         call = CallFactory()
         FunderCommitmentFactory.create_batch(2, call=call)
-        proposal_submit(proposal=ProposalFactory(call=call))
+        proposal_submit(proposal=make_submittable(ProposalFactory(call=call)), by=None)
 
 
 def _organisations(count: int) -> None:

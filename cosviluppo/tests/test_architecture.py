@@ -233,3 +233,62 @@ def test_no_app_reaches_into_another_apps_views_or_private_names():
                 f"{where}: {node.module}.{alias.name}" for alias in node.names if alias.name.startswith("_")
             )
     assert not reaching, "Imports of another app's views or private names:\n" + "\n".join(reaching)
+
+
+# --- One public service per state change -------------------------------------------------------------
+
+# Names of the old second tier (or of any unchecked path): never part of a services package's public names.
+UNCHECKED_NAME = re.compile(r"_checked$|unchecked|_unsafe$|_raw$")
+
+
+def _status_assignments(source: str) -> list[int]:
+    """Lines assigning `<something>.status = …` (not `self.status`: a model's own method)."""
+    lines = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Assign):
+            targets = node.targets
+        elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
+            targets = [node.target]
+        else:
+            continue
+        for target in targets:
+            for sub in ast.walk(target):
+                if (
+                    isinstance(sub, ast.Attribute)
+                    and sub.attr == "status"
+                    and not (isinstance(sub.value, ast.Name) and sub.value.id == "self")
+                ):
+                    lines.append(node.lineno)
+    return lines
+
+
+def test_the_status_guard_finds_what_it_is_meant_to_find():
+    assert _status_assignments("proposal.status = 'funded'\nplan.proposal.status, x = 'a', 1\n") == [1, 2]
+    assert _status_assignments("self.status = 'draft'\nstatus = 'x'\nProposal.objects.update(status='x')") == []
+
+
+def test_statuses_are_written_only_by_services():
+    """Outside a services module a status is never set on an instance: it moves through the entity's
+    transition service, which locks the row and writes the audit record. (Tests set up their data
+    as they need and are not concerned.)"""
+    writing = []
+    for path in project_files("*.py"):
+        parts = path.relative_to(ROOT).parts
+        if parts[0] not in PROJECT_APPS | {"cosviluppo"} or "tests" in parts:
+            continue
+        if "services" in parts or path.stem == "services":
+            continue
+        writing.extend(
+            f"{path.relative_to(ROOT)}:{line}" for line in _status_assignments(path.read_text(encoding="utf-8"))
+        )
+    assert not writing, "Status set outside a services module:\n" + "\n".join(writing)
+
+
+def test_services_packages_export_no_unchecked_tier():
+    import funding.services
+    import projects.services
+
+    for package in (projects.services, funding.services):
+        public = set(getattr(package, "__all__", ())) | {name for name in vars(package) if not name.startswith("_")}
+        assert not {name for name in public if UNCHECKED_NAME.search(name)}, package.__name__
+    assert projects.services.proposal_submit.__module__ == "projects.services.submission"

@@ -18,10 +18,10 @@ from calls.models import Call
 from calls.services import call_transition
 from cosviluppo.lib.exceptions import DomainError
 from cosviluppo.lib.money import CENT, ZERO
+from evaluation.selectors import call_ranking
 from projects.models import AllocationRecord, Award, FunderShare, Installment, Proposal
 from projects.services import InsufficientFunds, award_allocate, award_grant, proposal_transition
 
-from ..ranking import ranking_for
 from ._common import (
     DECIDING_CALL_STATUSES,
     NOT_YET_RANKED_STATUSES,
@@ -90,7 +90,7 @@ def _walk(*, call: Call, by: User, now: datetime, decide_ranked: bool) -> Decisi
     without, only the reserve list is funded and an undecided proposal blocks the queue below it.
     The caller holds the call's locks.
     """
-    ranking = ranking_for(call)
+    ranking = call_ranking(call)
     ids = [entry.proposal.pk for entry in ranking]
     # Read the statuses again under the lock: the ranking may have been built from older rows.
     statuses = dict(Proposal.objects.filter(pk__in=ids).values_list("pk", "status"))
@@ -101,6 +101,8 @@ def _walk(*, call: Call, by: User, now: datetime, decide_ranked: bool) -> Decisi
     for entry in ranking:
         proposal = entry.proposal
         status = statuses.get(proposal.pk)
+        if status is None:
+            continue  # gone since the ranking was read
         proposal.status = status
         if status in NOT_YET_RANKED_STATUSES and entry.fundable:
             blocked = True  # still being evaluated, yet ahead in the ranking: nobody below it is funded first
@@ -207,7 +209,7 @@ def funding_fill_from_reserve(*, call: Call, by: User, now: datetime | None = No
 
 def _first_waiting_ahead(call: Call, proposal: Proposal) -> tuple[Any, Any]:
     """The ranking entry of `proposal` and the first fundable proposal above it still waiting."""
-    ranking = ranking_for(call)
+    ranking = call_ranking(call)
     ids = [entry.proposal.pk for entry in ranking]
     statuses = dict(Proposal.objects.filter(pk__in=ids).values_list("pk", "status"))
     waiting_ahead = None

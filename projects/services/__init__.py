@@ -1,8 +1,9 @@
 """Every write that changes a proposal, its lifecycle or its money goes through these services.
 
-Split by sub-domain: `lifecycle` (status moves, submission, awards and their split across the
-funders' commitments), `editing` (drafts: sections, partners, budget, attachments) and
-`submission` (eligibility-checked submission, withdrawal, receipts and notices).
+Split by sub-domain: `lifecycle` (status moves with their audit row, protocol numbers, awards and
+their split across the funders' commitments), `editing` (drafts: sections, partners, budget,
+attachments) and `submission` (the one submission service, every rule of the call checked;
+withdrawal; receipts and notices).
 """
 
 from .editing import (
@@ -23,7 +24,6 @@ from .lifecycle import (
     award_allocate,
     award_grant,
     commitments_available,
-    proposal_submit,
     proposal_transition,
     protocol_number_for,
     protocol_number_of,
@@ -32,7 +32,7 @@ from .submission import (
     ProposalNotEligible,
     SubmissionClosed,
     WithdrawalClosed,
-    proposal_submit_checked,
+    proposal_submit,
     proposal_withdraw,
 )
 
@@ -42,7 +42,6 @@ __all__ = [
     "award_allocate",
     "award_grant",
     "commitments_available",
-    "proposal_submit",
     "proposal_transition",
     "protocol_number_for",
     "protocol_number_of",
@@ -61,6 +60,6 @@ __all__ = [
     "ProposalNotEligible",
     "SubmissionClosed",
     "WithdrawalClosed",
-    "proposal_submit_checked",
+    "proposal_submit",
     "proposal_withdraw",
 ]

@@ -5,7 +5,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Max, Sum
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,7 +13,6 @@ from accounts.models import User
 from calls.models import Call, FunderCommitment
 from cosviluppo.lib.exceptions import DomainError, TransitionNotAllowed
 from cosviluppo.lib.money import ZERO, quantize_eur, split_proportionally
-from cosviluppo.templatetags.formatting import rome_numeric
 from projects.models import AllocationRecord, Award, FunderShare, Proposal, ProposalStatusChange
 from reports.opendata.services import open_data_changed
 
@@ -62,46 +61,6 @@ def protocol_number_of(call_code: str, sequence: int) -> str:
 
 def protocol_number_for(call: Call, sequence: int) -> str:
     return protocol_number_of(call.code, sequence)
-
-
-def proposal_submit(*, proposal: Proposal, by: User | None = None, now: datetime | None = None) -> Proposal:
-    """Submit a draft: gives it the next protocol number of its call and freezes it.
-
-    The call row is locked while the number is chosen, so numbers stay unique and
-    gapless within a call even under concurrent submissions. Refused outside the
-    call's opening hours by the server's clock. Submitting twice is harmless: the
-    second call finds the proposal already submitted and returns it unchanged.
-    """
-    now = now or timezone.now()
-    with transaction.atomic():
-        call = Call.objects.select_for_update().get(pk=proposal.call_id)
-        locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
-        if locked.status == Proposal.Status.SUBMITTED and locked.protocol_number:
-            return locked
-        if locked.status != Proposal.Status.DRAFT:
-            raise TransitionNotAllowed(_("Only a draft can be submitted."))
-        if not call.is_open_at(now):
-            raise DomainError(
-                _("The call %(code)s is not open for submissions: the deadline was %(deadline)s.")
-                % {"code": call.code, "deadline": rome_numeric(call.closes_at)}
-                if now >= call.closes_at
-                else _("The call %(code)s is not open for submissions yet.") % {"code": call.code}
-            )
-        last = Proposal.objects.filter(call=call).aggregate(last=Max("protocol_sequence"))["last"] or 0
-        locked.protocol_sequence = last + 1
-        locked.protocol_number = protocol_number_for(call, locked.protocol_sequence)
-        locked.submitted_at = now
-        locked.status = Proposal.Status.SUBMITTED
-        locked.save(update_fields=["protocol_sequence", "protocol_number", "submitted_at", "status", "updated_at"])
-        ProposalStatusChange.objects.create(
-            proposal=locked,
-            from_status=Proposal.Status.DRAFT,
-            to_status=Proposal.Status.SUBMITTED,
-            reason=locked.protocol_number,
-            changed_by=by,
-            changed_at=now,
-        )
-    return locked
 
 
 def commitments_available(call: Call, *, exclude_award: Award | None = None) -> dict[int, Decimal]:

@@ -9,7 +9,7 @@ partners are told by e-mail once the transaction has committed.
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,7 +23,7 @@ from cosviluppo.templatetags.formatting import rome_datetime
 from projects.eligibility import EligibilityProblem, eligibility_problems
 from projects.models import Proposal, ProposalPartner
 
-from .lifecycle import proposal_submit, proposal_transition
+from .lifecycle import proposal_transition, protocol_number_for
 
 
 class ProposalNotEligible(DomainError):
@@ -65,8 +65,8 @@ def _refuse_outside_opening_hours(call: Call, now: datetime) -> None:
         )
 
 
-def proposal_submit_checked(
-    *, proposal: Proposal, by: User, now: datetime | None = None, notify: bool = True
+def proposal_submit(
+    *, proposal: Proposal, by: User | None, now: datetime | None = None, notify: bool = True
 ) -> Proposal:
     """Submit a draft after checking every rule of its call: protocol number, time, frozen.
 
@@ -76,9 +76,23 @@ def proposal_submit_checked(
     slip past the check. Submitting twice (a double click, two tabs) returns the proposal
     already submitted: one protocol number, one batch of e-mails (none when `notify` is False).
     """
+    return _submit(proposal=proposal, by=by, now=now, notify=notify, check_rules=True)
+
+
+def _proposal_submit_unchecked(*, proposal: Proposal, by: User | None, now: datetime | None = None) -> Proposal:
+    """The same submission without the call's rules (opening hours still apply), no e-mails.
+
+    Only for the demo's data, which submits a few proposals that break a rule on purpose so that
+    the admissibility check has something to find: no view or service reaches it.
+    """
+    return _submit(proposal=proposal, by=by, now=now, notify=False, check_rules=False)
+
+
+def _submit(*, proposal: Proposal, by: User | None, now: datetime | None, notify: bool, check_rules: bool) -> Proposal:
     now = now or timezone.now()
     with transaction.atomic():
-        # The same lock order as proposal_submit (call, then proposal): no deadlock between them.
+        # Call first, then proposal: every submission locks in this order, so none deadlocks another,
+        # and the call's lock keeps protocol numbers unique and gapless.
         call = Call.objects.select_for_update().get(pk=proposal.call_id)
         locked = Proposal.objects.select_for_update().select_related("lead").get(pk=proposal.pk)
         locked.call = call
@@ -87,10 +101,19 @@ def proposal_submit_checked(
         if locked.status != Proposal.Status.DRAFT:
             raise TransitionNotAllowed(_("Only a draft can be submitted."))
         _refuse_outside_opening_hours(call, now)
-        problems = eligibility_problems(locked, now=now)
-        if problems:
-            raise ProposalNotEligible(problems)
-        submitted = proposal_submit(proposal=locked, by=by, now=now)
+        if check_rules:
+            problems = eligibility_problems(locked, now=now)
+            if problems:
+                raise ProposalNotEligible(problems)
+        last = Proposal.objects.filter(call=call).aggregate(last=Max("protocol_sequence"))["last"] or 0
+        locked.protocol_sequence = last + 1
+        locked.protocol_number = protocol_number_for(call, locked.protocol_sequence)
+        locked.submitted_at = now
+        locked.save(update_fields=["protocol_sequence", "protocol_number", "submitted_at", "updated_at"])
+        # The status moves (with its audit row) through the one transition service.
+        submitted = proposal_transition(
+            proposal=locked, to=Proposal.Status.SUBMITTED, by=by, reason=locked.protocol_number, now=now
+        )
         submitted.call, submitted.lead = call, locked.lead
         if notify:
             _notify_submitted(submitted)

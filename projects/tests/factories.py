@@ -211,3 +211,37 @@ def eligible_proposal(call=None, **overrides):
     for document in call.required_attachments.all():
         ProposalAttachmentFactory(proposal=proposal, required_attachment=document, title=document.name)
     return proposal
+
+
+def make_submittable(proposal):
+    """Complete a draft made by ProposalFactory so that it meets the rules of a CallFactory call: a
+    summary, an activity in each territory, the Italian NGO partner confirmed, a budget whose
+    co-financing is at least the call's minimum. Amounts requested stay as they are, so a test that
+    needs a submitted proposal submits it through proposal_submit, as the online form does."""
+    from django.utils import timezone
+
+    from projects.models import BudgetLine
+
+    if not proposal.summary:
+        proposal.summary = "Formazione dei coltivatori a Thiès e sensibilizzazione a Milano."
+        proposal.save(update_fields=["summary"])
+    ActivityFactory(proposal=proposal, territory=Territory.ORIGIN, end_month=proposal.duration_months or 6)
+    ActivityFactory(proposal=proposal, territory=Territory.RESIDENCE, end_month=proposal.duration_months or 6)
+    if proposal.call.ngo_partner_required:
+        ProposalPartnerFactory(
+            proposal=proposal,
+            role=ProposalPartner.Role.ITALIAN_NGO,
+            response=ProposalPartner.Response.CONFIRMED,
+            responded_at=timezone.now(),
+        )
+    lines = list(BudgetLine.objects.filter(proposal=proposal))
+    if not lines:
+        lines = [BudgetLineFactory(proposal=proposal)]
+    for line in lines:
+        # Own resources as large as the amount requested: co-financing of at least a third of the cost.
+        line.cofinancing_own = max(line.cofinancing_own, line.amount_requested)
+        line.total_cost = line.amount_requested + line.cofinancing_own + line.cofinancing_other
+        line.save(update_fields=["cofinancing_own", "total_cost"])
+    for document in proposal.call.required_attachments.all():
+        ProposalAttachmentFactory(proposal=proposal, required_attachment=document, title=document.name)
+    return proposal

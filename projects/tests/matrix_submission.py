@@ -15,7 +15,7 @@ def build(data):
 
     call = eligible_call()  # one call for both: the matrix builds this for each of its hundreds of cases
     data["submission_draft"] = eligible_proposal(call=call)
-    data["submission_submitted"] = proposal_submit(proposal=eligible_proposal(call=call))
+    data["submission_submitted"] = proposal_submit(proposal=eligible_proposal(call=call), by=None)
 
 
 def _draft(data):

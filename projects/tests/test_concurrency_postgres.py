@@ -7,7 +7,6 @@ SQLite serialises every writer, so it cannot show the race: these tests need Pos
 
 import threading
 from collections.abc import Callable
-from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -27,7 +26,6 @@ from projects.services import (
     InsufficientFunds,
     award_allocate,
     proposal_submit,
-    proposal_submit_checked,
 )
 from projects.tests.factories import ProposalFactory, eligible_call, eligible_proposal
 
@@ -126,34 +124,14 @@ def test_concurrent_manual_allocations_on_one_commitment_never_overdraw_it():
         assert list(award.shares.values_list("commitment_id", "amount")) == [(first.pk, Decimal("25000.00"))]
 
 
-def test_concurrent_submissions_get_unique_gapless_protocol_numbers():
-    call = CallFactory(
-        code="MI-COSV-2026",
-        opens_at=timezone.now() - timedelta(days=1),
-        closes_at=timezone.now() + timedelta(days=1),
-    )
-    proposals = [ProposalFactory(call=call) for _ in range(THREADS)]
-
-    outcomes = run_together([lambda proposal=proposal: proposal_submit(proposal=proposal) for proposal in proposals])
-
-    assert [kind for kind, _ in outcomes] == ["ok"] * THREADS, outcomes
-    submitted = Proposal.objects.filter(call=call).order_by("protocol_sequence")
-    assert [p.protocol_sequence for p in submitted] == list(range(1, THREADS + 1))
-    assert [p.protocol_number for p in submitted] == [f"MI-COSV-2026-{n:04d}" for n in range(1, THREADS + 1)]
-    assert all(p.status == Proposal.Status.SUBMITTED for p in submitted)
-    assert ProposalStatusChange.objects.filter(proposal__call=call, to_status=Proposal.Status.SUBMITTED).count() == (
-        THREADS
-    )
-
-
 def test_concurrent_checked_submissions_get_unique_gapless_protocol_numbers():
-    """proposal_submit_checked checks every rule again under the call's lock: eight eligible
+    """proposal_submit checks every rule again under the call's lock: eight eligible
     proposals submitted at once all pass, with numbers 1 to 8 and one audit row each."""
     call = eligible_call(code="MI-COSV-2027")
     proposals = [eligible_proposal(call=call) for _ in range(THREADS)]
 
     outcomes = run_together(
-        [lambda proposal=proposal: proposal_submit_checked(proposal=proposal, by=None) for proposal in proposals]
+        [lambda proposal=proposal: proposal_submit(proposal=proposal, by=None) for proposal in proposals]
     )
 
     assert [kind for kind, _ in outcomes] == ["ok"] * THREADS, outcomes
@@ -172,7 +150,7 @@ def test_concurrent_double_submissions_of_one_proposal_give_one_number():
     proposal = eligible_proposal(call=call)
     member = MembershipFactory(organisation=proposal.lead).user
 
-    outcomes = run_together([lambda: proposal_submit_checked(proposal=proposal, by=None) for _ in range(THREADS)])
+    outcomes = run_together([lambda: proposal_submit(proposal=proposal, by=None) for _ in range(THREADS)])
 
     assert [kind for kind, _ in outcomes] == ["ok"] * THREADS, outcomes
     assert {result.protocol_number for _, result in outcomes} == {"MI-COSV-2028-0001"}

@@ -13,7 +13,7 @@ from associations.tests.factories import MembershipFactory, NGOFactory, Organisa
 from calls.tests.factories import CallFactory
 from projects.dashboard import dashboard_sections
 from projects.models import Proposal, ProposalPartner
-from projects.services import proposal_submit, proposal_submit_checked, proposal_transition
+from projects.services import proposal_submit, proposal_transition
 from projects.tests.factories import ProposalFactory, ProposalPartnerFactory, eligible_call, eligible_proposal
 
 pytestmark = pytest.mark.django_db
@@ -53,13 +53,13 @@ def call():
 
 def test_my_proposals_grouped_by_status_with_protocol_and_receipt(client, association, signer, call):
     draft = eligible_proposal(call=call, lead=association, title="Bozza a Thiès")
-    sent = proposal_submit_checked(proposal=eligible_proposal(call=call, lead=association, title="Inviata"), by=signer)
-    old_call = CallFactory(code="COSV-2010", status="results_published")
-    funded = ProposalFactory(call=old_call, lead=association, title="Finanziata")
+    sent = proposal_submit(proposal=eligible_proposal(call=call, lead=association, title="Inviata"), by=signer)
+    old_call = eligible_call(code="COSV-2010", status="results_published")
+    funded = eligible_proposal(call=old_call, lead=association, title="Finanziata")
     # Funded the long way round, as the lifecycle allows.
     old_call.opens_at, old_call.closes_at, old_call.status = call.opens_at, call.closes_at, "open"
     old_call.save()
-    proposal_submit(proposal=funded)
+    proposal_submit(proposal=funded, by=None)
     for status in ("admissible", "under_evaluation", "ranked", "funded"):
         proposal_transition(proposal=funded, to=status)
     old_call.status = "results_published"  # applicants learn the outcome once it is published
@@ -155,7 +155,7 @@ def test_the_ngo_sees_the_proposals_it_partners_in_with_the_receipt(client, ngo,
     member = MembershipFactory(organisation=ngo, role=Membership.Role.EDITOR).user
     proposal = eligible_proposal(call=call, title="Confermata e inviata")
     ProposalPartner.objects.filter(proposal=proposal).update(organisation=ngo)
-    submitted = proposal_submit_checked(proposal=proposal, by=None)
+    submitted = proposal_submit(proposal=proposal, by=None)
     still_draft = eligible_proposal(call=call, title="Confermata, ancora in bozza")
     ProposalPartner.objects.filter(proposal=still_draft).update(organisation=ngo)
 
@@ -184,8 +184,8 @@ def test_officers_see_the_proposals_received_per_call_by_status(client, officer,
         closes_at=timezone.now() - timedelta(days=30),
     )
     for _ in range(3):
-        proposal_submit_checked(proposal=eligible_proposal(call=call), by=None)
-    withdrawn = proposal_submit_checked(proposal=eligible_proposal(call=call), by=None)
+        proposal_submit(proposal=eligible_proposal(call=call), by=None)
+    withdrawn = proposal_submit(proposal=eligible_proposal(call=call), by=None)
     proposal_transition(proposal=withdrawn, to=Proposal.Status.WITHDRAWN)
     eligible_proposal(call=call)  # a draft: private, not counted
     CallFactory(code="COSV-BOZZA", status="draft")
@@ -212,11 +212,11 @@ def _world(association, ngo, call, size: int):
     for index in range(size):
         draft = eligible_proposal(call=call, lead=association, title=f"Bozza {index}")
         ProposalPartner.objects.filter(proposal=draft).update(response=ProposalPartner.Response.INVITED)
-        proposal_submit_checked(proposal=eligible_proposal(call=call, lead=association), by=None)
+        proposal_submit(proposal=eligible_proposal(call=call, lead=association), by=None)
         ProposalPartnerFactory(proposal=eligible_proposal(call=call), organisation=ngo)
         confirmed = eligible_proposal(call=call)
         ProposalPartner.objects.filter(proposal=confirmed).update(organisation=ngo)
-        proposal_submit_checked(proposal=confirmed, by=None)
+        proposal_submit(proposal=confirmed, by=None)
         CallFactory()
 
 

@@ -564,7 +564,7 @@ def test_the_service_writes_only_from_the_current_version(draft, editor, colleag
 
 @pytest.fixture
 def submitted(lead, editor):
-    return proposal_submit(proposal=eligible_proposal(lead=lead))
+    return proposal_submit(proposal=eligible_proposal(lead=lead), by=None)
 
 
 def test_after_submission_the_editors_are_sent_to_the_read_only_page(client, submitted, editor):
@@ -672,7 +672,7 @@ def test_officers_do_not_see_drafts(client, officer):
 
 
 def test_officers_read_submitted_proposals_but_do_not_edit_them(client, officer):
-    proposal = proposal_submit(proposal=eligible_proposal())
+    proposal = proposal_submit(proposal=eligible_proposal(), by=None)
     client.force_login(officer)
     assert client.get(reverse("projects:proposal-detail", args=[proposal.pk])).status_code == 200
     assert client.get(edit_url(proposal, "summary")).status_code == 403

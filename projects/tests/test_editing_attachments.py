@@ -296,7 +296,7 @@ def test_others_get_404_for_an_attachment(client, officer):
 
 
 def test_staff_download_the_attachments_of_submitted_proposals(client, officer):
-    proposal = proposal_submit(proposal=eligible_proposal())
+    proposal = proposal_submit(proposal=eligible_proposal(), by=None)
     client.force_login(officer)
     assert client.get(download_url(proposal.attachments.get())).status_code == 200
 

@@ -198,7 +198,7 @@ def test_the_lead_cannot_answer_for_the_ngo(client, invitation, editor):
 
 
 def test_the_answer_is_final_once_the_proposal_is_submitted(client):
-    proposal = proposal_submit(proposal=eligible_proposal())
+    proposal = proposal_submit(proposal=eligible_proposal(), by=None)
     partner = proposal.partners.get()
     client.force_login(member(partner.organisation))
 

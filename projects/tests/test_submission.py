@@ -1,4 +1,4 @@
-"""proposal_submit_checked and proposal_withdraw (projects/services/submission.py)."""
+"""proposal_submit and proposal_withdraw (projects/services/submission.py)."""
 
 from datetime import timedelta
 
@@ -20,7 +20,7 @@ from projects.services import (
     ProposalNotEligible,
     SubmissionClosed,
     WithdrawalClosed,
-    proposal_submit_checked,
+    proposal_submit,
     proposal_transition,
     proposal_withdraw,
 )
@@ -68,7 +68,7 @@ def test_submitting_gives_the_protocol_number_and_time_and_freezes_the_draft(
 ):
     now = timezone.now()
     with django_capture_on_commit_callbacks(execute=True):
-        submitted = proposal_submit_checked(proposal=proposal, by=signer, now=now)
+        submitted = proposal_submit(proposal=proposal, by=signer, now=now)
 
     row = Proposal.objects.get(pk=proposal.pk)
     assert row.status == Proposal.Status.SUBMITTED
@@ -81,18 +81,16 @@ def test_submitting_gives_the_protocol_number_and_time_and_freezes_the_draft(
 
 
 def test_protocol_numbers_follow_each_other_within_a_call_and_restart_in_another(call):
-    numbers = [
-        proposal_submit_checked(proposal=eligible_proposal(call=call), by=None).protocol_number for _ in range(3)
-    ]
+    numbers = [proposal_submit(proposal=eligible_proposal(call=call), by=None).protocol_number for _ in range(3)]
     other = eligible_call(code="COSV-2013")
     assert numbers == ["COSV-2012-0001", "COSV-2012-0002", "COSV-2012-0003"]
-    assert proposal_submit_checked(proposal=eligible_proposal(call=other), by=None).protocol_number == "COSV-2013-0001"
+    assert proposal_submit(proposal=eligible_proposal(call=other), by=None).protocol_number == "COSV-2013-0001"
 
 
 def test_a_withdrawn_proposal_keeps_its_number_and_the_next_one_follows(call):
-    first = proposal_submit_checked(proposal=eligible_proposal(call=call), by=None)
+    first = proposal_submit(proposal=eligible_proposal(call=call), by=None)
     proposal_withdraw(proposal=first, by=None, reason="Il partner locale si è ritirato.")
-    second = proposal_submit_checked(proposal=eligible_proposal(call=call), by=None)
+    second = proposal_submit(proposal=eligible_proposal(call=call), by=None)
     assert Proposal.objects.get(pk=first.pk).protocol_number == "COSV-2012-0001"
     assert second.protocol_number == "COSV-2012-0002"
 
@@ -101,10 +99,10 @@ def test_submitting_twice_gives_one_number_and_one_batch_of_emails(
     proposal, signer, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        first = proposal_submit_checked(proposal=proposal, by=signer)
+        first = proposal_submit(proposal=proposal, by=signer)
     sent = len(mail.outbox)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        again = proposal_submit_checked(proposal=Proposal.objects.get(pk=proposal.pk), by=signer)
+        again = proposal_submit(proposal=Proposal.objects.get(pk=proposal.pk), by=signer)
 
     assert sent >= 1
     assert callbacks == []
@@ -120,7 +118,7 @@ def test_an_ineligible_proposal_is_refused_with_every_problem_and_left_as_it_was
     before = snapshot(proposal)
 
     with pytest.raises(ProposalNotEligible) as refusal:
-        proposal_submit_checked(proposal=proposal, by=signer)
+        proposal_submit(proposal=proposal, by=signer)
 
     # Without its origin line the budget is all in Italy: 0% in the country of origin, 100% in Italy.
     assert [p.rule for p in refusal.value.problems] == [
@@ -138,7 +136,7 @@ def test_the_rules_are_checked_again_on_the_proposal_as_stored(proposal, signer)
     loaded = Proposal.objects.get(pk=proposal.pk)
     ProposalPartner.objects.filter(proposal=proposal).update(response=ProposalPartner.Response.DECLINED)
     with pytest.raises(ProposalNotEligible) as refusal:
-        proposal_submit_checked(proposal=loaded, by=signer)
+        proposal_submit(proposal=loaded, by=signer)
     assert [p.rule for p in refusal.value.problems] == [eligibility.NGO_PARTNER]
 
 
@@ -151,10 +149,10 @@ def test_the_deadline_by_the_servers_clock(proposal, signer, offset, accepted):
     now = proposal.call.closes_at + offset
     before = snapshot(proposal)
     if accepted:
-        assert proposal_submit_checked(proposal=proposal, by=signer, now=now).status == Proposal.Status.SUBMITTED
+        assert proposal_submit(proposal=proposal, by=signer, now=now).status == Proposal.Status.SUBMITTED
     else:
         with pytest.raises(SubmissionClosed) as refusal:
-            proposal_submit_checked(proposal=proposal, by=signer, now=now)
+            proposal_submit(proposal=proposal, by=signer, now=now)
         assert "deadline" in str(refusal.value)
         assert proposal.call.code in str(refusal.value)
         assert snapshot(proposal) == before
@@ -162,20 +160,20 @@ def test_the_deadline_by_the_servers_clock(proposal, signer, offset, accepted):
 
 def test_before_the_call_opens_submission_is_refused(proposal, signer):
     with pytest.raises(SubmissionClosed, match="not open for submissions yet"):
-        proposal_submit_checked(proposal=proposal, by=signer, now=proposal.call.opens_at - SECOND)
+        proposal_submit(proposal=proposal, by=signer, now=proposal.call.opens_at - SECOND)
     assert Proposal.objects.get(pk=proposal.pk).status == Proposal.Status.DRAFT
 
 
 def test_the_deadline_message_is_given_before_the_other_problems(proposal, signer):
     BudgetLine.objects.filter(proposal=proposal).delete()
     with pytest.raises(SubmissionClosed):
-        proposal_submit_checked(proposal=proposal, by=signer, now=proposal.call.closes_at)
+        proposal_submit(proposal=proposal, by=signer, now=proposal.call.closes_at)
 
 
 def test_only_a_draft_can_be_submitted(proposal, signer):
     proposal_transition(proposal=proposal, to=Proposal.Status.WITHDRAWN)
     with pytest.raises(TransitionNotAllowed):
-        proposal_submit_checked(proposal=proposal, by=signer)
+        proposal_submit(proposal=proposal, by=signer)
 
 
 # --- E-mails ------------------------------------------------------------------------------------------
@@ -200,7 +198,7 @@ def test_the_members_of_the_lead_and_of_the_partners_are_told(proposal, signer, 
     stranger = MembershipFactory(organisation=OrganisationFactory()).user
 
     with django_capture_on_commit_callbacks(execute=True):
-        submitted = proposal_submit_checked(proposal=proposal, by=signer)
+        submitted = proposal_submit(proposal=proposal, by=signer)
 
     recipients = sorted(address for message in mail.outbox for address in message.to)
     assert recipients == sorted([signer.email, editor.email, ngo_member.email, origin_member.email])
@@ -222,21 +220,21 @@ def test_the_members_of_the_lead_and_of_the_partners_are_told(proposal, signer, 
 
 def test_no_email_leaves_before_the_submission_commits(proposal, signer, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        proposal_submit_checked(proposal=proposal, by=signer)
+        proposal_submit(proposal=proposal, by=signer)
     assert mail.outbox == []
     assert callbacks, "the e-mails are queued for after the commit"
 
 
 def test_a_submission_with_notify_false_sends_nothing(proposal, signer, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        submitted = proposal_submit_checked(proposal=proposal, by=signer, notify=False)
+        submitted = proposal_submit(proposal=proposal, by=signer, notify=False)
     assert submitted.protocol_number == "COSV-2012-0001"
     assert mail.outbox == []
 
 
 def test_a_refused_submission_sends_nothing(proposal, signer, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(SubmissionClosed):
-        proposal_submit_checked(proposal=proposal, by=signer, now=proposal.call.closes_at)
+        proposal_submit(proposal=proposal, by=signer, now=proposal.call.closes_at)
     assert mail.outbox == []
 
 
@@ -246,7 +244,7 @@ def test_a_refused_submission_sends_nothing(proposal, signer, django_capture_on_
 @pytest.mark.parametrize("submitted_first", [False, True], ids=["a draft", "a submitted proposal"])
 def test_withdrawing_before_the_deadline(proposal, signer, submitted_first):
     if submitted_first:
-        proposal_submit_checked(proposal=proposal, by=signer)
+        proposal_submit(proposal=proposal, by=signer)
     now = proposal.call.closes_at - SECOND
 
     withdrawn = proposal_withdraw(proposal=proposal, by=signer, reason="  Il partner locale si è ritirato. ", now=now)
@@ -264,7 +262,7 @@ def test_withdrawing_before_the_deadline(proposal, signer, submitted_first):
 @pytest.mark.parametrize("submitted_first", [False, True], ids=["a draft", "a submitted proposal"])
 def test_after_the_deadline_withdrawal_is_refused(proposal, signer, submitted_first):
     if submitted_first:
-        proposal_submit_checked(proposal=proposal, by=signer)
+        proposal_submit(proposal=proposal, by=signer)
     before = snapshot(proposal)
     with pytest.raises(WithdrawalClosed) as refusal:
         proposal_withdraw(proposal=proposal, by=signer, reason="Troppo tardi", now=proposal.call.closes_at)
@@ -285,7 +283,7 @@ def test_withdrawing_twice_writes_one_row(proposal, signer):
 
 
 def test_a_proposal_under_assessment_cannot_be_withdrawn_online(proposal, signer):
-    proposal_submit_checked(proposal=proposal, by=signer)
+    proposal_submit(proposal=proposal, by=signer)
     proposal_transition(proposal=proposal, to=Proposal.Status.ADMISSIBLE)
     with pytest.raises(TransitionNotAllowed):
         proposal_withdraw(proposal=proposal, by=signer, reason="Ripensamento")

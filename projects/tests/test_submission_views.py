@@ -17,7 +17,7 @@ from associations.models import Membership
 from associations.tests.factories import MembershipFactory
 from projects.models import Proposal, ProposalPartner, ProposalStatusChange
 from projects.receipts import proposal_receipt_pdf
-from projects.services import proposal_submit_checked
+from projects.services import proposal_submit
 from projects.tests.factories import eligible_call, eligible_proposal
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +43,7 @@ def partner_member(proposal):
 
 @pytest.fixture
 def submitted(proposal, signer):
-    return proposal_submit_checked(proposal=proposal, by=signer)
+    return proposal_submit(proposal=proposal, by=signer)
 
 
 def url(name, proposal):
@@ -248,7 +248,7 @@ def test_the_receipt_shows_the_time_on_the_rome_clock(proposal, signer):
     proposal.call.opens_at = moment - timedelta(days=30)
     proposal.call.closes_at = moment + timedelta(days=1)
     proposal.call.save()
-    submitted = proposal_submit_checked(proposal=proposal, by=signer, now=moment)
+    submitted = proposal_submit(proposal=proposal, by=signer, now=moment)
     with translation.override("it"):
         text = pdf_text(proposal_receipt_pdf(submitted))
     assert "31 Gennaio 2026 00:30" in text

@@ -26,7 +26,7 @@ from .. import permissions
 from ..models import Proposal
 from ..receipts import proposal_receipt_pdf, receipt_filename
 from ..selectors import proposal_get_for_user
-from ..services import ProposalNotEligible, proposal_submit_checked, proposal_withdraw
+from ..services import ProposalNotEligible, proposal_submit, proposal_withdraw
 
 
 def _detail(proposal: Proposal):
@@ -51,7 +51,7 @@ class ProposalSubmitView(LoginRequiredMixin, View):
         if not permissions.can_submit_proposal(request.user, proposal):
             raise PermissionDenied
         try:
-            submitted = proposal_submit_checked(proposal=proposal, by=request.user)
+            submitted = proposal_submit(proposal=proposal, by=request.user)
         except ProposalNotEligible as refusal:
             messages.error(
                 request,
