@@ -20,7 +20,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
@@ -766,23 +766,3 @@ def _follow_up_links(proposal: Proposal, actions: ProposalActions, *, now) -> di
     # Staff read the proposal's actual status; applicants see the outcome once it is published.
     links["show_internal_status"] = actions.can_see_internal_status
     return links
-
-
-urlpatterns = [
-    path("start/<slug:code>/", ProposalStartView.as_view(), name="proposal-start"),
-    path("<int:pk>/", ProposalDetailView.as_view(), name="proposal-detail"),
-    path("<int:pk>/edit/<slug:step>/", ProposalStepView.as_view(), name="proposal-edit"),
-    path("<int:pk>/edit/<slug:step>/autosave/", ProposalAutosaveView.as_view(), name="proposal-autosave"),
-    path("<int:pk>/budget/totals/", BudgetTotalsView.as_view(), name="proposal-budget-totals"),
-    path("<int:pk>/partners/invite/", PartnerInviteView.as_view(), name="partner-invite"),
-    path("<int:pk>/partners/origin/", OriginPartnerAddView.as_view(), name="partner-add-origin"),
-    path("<int:pk>/partners/<int:partner_pk>/remove/", PartnerRemoveView.as_view(), name="partner-remove"),
-    path("partnerships/<int:pk>/", PartnerRespondView.as_view(), name="partner-respond"),
-    path("<int:pk>/attachments/", AttachmentUploadView.as_view(), name="attachment-upload"),
-    path("<int:pk>/attachments/<int:attachment_pk>/", AttachmentDownloadView.as_view(), name="attachment-download"),
-    path(
-        "<int:pk>/attachments/<int:attachment_pk>/delete/",
-        AttachmentDeleteView.as_view(),
-        name="attachment-delete",
-    ),
-]
