@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts.models import User
 from cosviluppo.lib.types import AnyUser
 
-from .models import Call, CallDocument, CallQuestion, FunderCommitment
+from .models import Call, CallDocument, CallQuestion, FunderCommitment, RequiredAttachment
 
 # A list page's filters (a django-filter FilterSet's filter_queryset): a queryset in, a narrower one out.
 QueryFilter = Callable[[QuerySet[Call]], QuerySet[Call]]
@@ -219,3 +219,17 @@ def funder_commitments(*, user: User) -> list[FunderCommitment]:
     for row in rows:
         row.status_label = row.call.effective_status_label(now)  # type: ignore[attr-defined]  # for the template
     return rows
+
+
+def call_get_published(*, code: str) -> Call:
+    """A published call (nothing prefetched); 404 for drafts and unknown codes."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(Call.objects.published(), code=code)
+
+
+def call_required_attachment_get(*, call: Call, pk: int) -> RequiredAttachment:
+    """One of the documents the call requires; 404 for another call's."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(call.required_attachments.all(), pk=pk)
