@@ -233,3 +233,10 @@ def call_required_attachment_get(*, call: Call, pk: int) -> RequiredAttachment:
     from django.shortcuts import get_object_or_404
 
     return get_object_or_404(call.required_attachments.all(), pk=pk)
+
+
+def call_question_get_for_staff(*, pk: int) -> CallQuestion:
+    """A question asked about a call, with the call and who asked; 404 otherwise."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(CallQuestion.objects.select_related("call", "asked_by"), pk=pk)

@@ -4,7 +4,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,7 +22,7 @@ from .forms import (
     CallQuestionAskForm,
     call_edition_forms,
 )
-from .models import Call, CallQuestion
+from .models import Call
 from .permissions import (
     call_actions,
     can_ask_call_questions,
@@ -35,6 +35,7 @@ from .selectors import (
     call_get_for_staff,
     call_public_get,
     call_public_list,
+    call_question_get_for_staff,
     call_questions_waiting,
     call_staff_list,
 )
@@ -288,7 +289,7 @@ class CallQuestionAnswerView(StaffMixin, FormView):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and can_manage_calls(request.user):
-            self.question = get_object_or_404(CallQuestion.objects.select_related("call", "asked_by"), pk=kwargs["pk"])
+            self.question = call_question_get_for_staff(pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
     def get_prefix(self):

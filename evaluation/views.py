@@ -36,7 +36,7 @@ from .forms import (
     MessageForm,
     ReviewScoreForm,
 )
-from .models import AdmissibilityCheck, ClarificationRequest
+from .models import ClarificationRequest
 from .permissions import (
     can_answer_clarification,
     can_declare_interest,
@@ -54,11 +54,7 @@ class StaffMixin(PolicyRequiredMixin):
 
 
 def _clarifications(proposal: Proposal) -> list[ClarificationRequest]:
-    requests = list(
-        ClarificationRequest.objects.filter(proposal=proposal)
-        .select_related("requested_by", "answered_by")
-        .order_by("-requested_at", "-pk")
-    )
+    requests = selectors.proposal_clarification_requests(proposal)
     for request in requests:
         request.section_list = selectors.section_labels(request.sections)
         changed = request.changes.get("changed", {})
@@ -120,7 +116,7 @@ class ReviewsAssignBalancedView(StaffMixin, View):
     template_name = "evaluation/assign_balanced.html"
 
     def render_page(self, call, form):
-        waiting = Proposal.objects.filter(call=call, status=Proposal.Status.ADMISSIBLE).count()
+        waiting = selectors.call_admissible_count(call)
         return render(self.request, self.template_name, {"call": call, "form": form, "waiting": waiting})
 
     def get(self, request, code):
@@ -213,7 +209,7 @@ class ProposalStaffView(StaffMixin, View):
 
     def get(self, request, pk):
         proposal = selectors.proposal_get_for_staff(pk=pk)
-        check = AdmissibilityCheck.objects.filter(proposal=proposal).first()
+        check = selectors.admissibility_check_get(proposal=proposal)
         document_template, document_context = selectors.proposal_document(proposal)
         reviews = selectors.proposal_reviews(proposal)
         now = timezone.now()
@@ -256,7 +252,7 @@ class AdmissibilityView(StaffMixin, View):
 
     def get(self, request, pk):
         proposal = selectors.proposal_get_for_staff(pk=pk)
-        check = AdmissibilityCheck.objects.filter(proposal=proposal).first()
+        check = selectors.admissibility_check_get(proposal=proposal)
         if check is not None and check.is_decided:
             items = check.items
         else:
@@ -265,7 +261,7 @@ class AdmissibilityView(StaffMixin, View):
 
     def post(self, request, pk):
         proposal = selectors.proposal_get_for_staff(pk=pk)
-        check = AdmissibilityCheck.objects.filter(proposal=proposal).first()
+        check = selectors.admissibility_check_get(proposal=proposal)
         items = selectors.admissibility_checklist(proposal, check)
         form = ChecklistForm(request.POST, items=items)
         if not form.is_valid():
@@ -282,7 +278,7 @@ class AdmissibilityView(StaffMixin, View):
 class ProposalAdmitView(StaffMixin, View):
     def post(self, request, pk):
         proposal = selectors.proposal_get_for_staff(pk=pk)
-        check = AdmissibilityCheck.objects.filter(proposal=proposal).first()
+        check = selectors.admissibility_check_get(proposal=proposal)
         if check is None:
             messages.error(request, _("Save the checklist first."))
             return redirect("evaluation:admissibility", pk=proposal.pk)

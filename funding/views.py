@@ -3,21 +3,21 @@ predicates of funding.permissions and call one service."""
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
-from calls.models import Call, FunderCommitment
+from calls.models import Call
 from cosviluppo.lib.exceptions import DomainError
 from cosviluppo.lib.pagination import RANKING_ROWS_PER_PAGE, page_of
 from cosviluppo.lib.permissions import PolicyRequiredMixin
-from projects.models import Award, Installment, Proposal
+from projects.models import Installment, Proposal
 from projects.services import commitments_available
 
-from . import exports
+from . import exports, selectors
 from .forms import (
     DEFAULT_PLAN,
     AmountForm,
@@ -204,9 +204,7 @@ class RankingExportView(StaffMixin, View):
 
 
 def _staff_proposal(pk: int) -> Proposal:
-    return get_object_or_404(
-        Proposal.objects.exclude(status=Proposal.Status.DRAFT).select_related("call", "lead"), pk=pk
-    )
+    return selectors.proposal_get_for_money(pk=pk)
 
 
 class ProjectMoneyView(StaffMixin, TemplateView):
@@ -341,7 +339,7 @@ class WithdrawView(ProposalFormMixin, FormPageView):
 
 class AwardMixin:
     def get_object(self):
-        return get_object_or_404(Award.objects.select_related("proposal__call", "proposal__lead"), pk=self.kwargs["pk"])
+        return selectors.award_get(pk=self.kwargs["pk"])
 
     def success_url(self, award):
         return reverse("funding:project", kwargs={"pk": award.proposal_id})
@@ -379,10 +377,9 @@ class AwardSharesView(AwardMixin, FormPageView):
 
     def make_form(self, data=None):
         award = self.object
-        commitments = FunderCommitment.objects.filter(call_id=award.proposal.call_id).select_related("funder")
         return SharesForm(
             data,
-            commitments=commitments.order_by("-amount", "pk"),
+            commitments=selectors.commitment_list_for_call(call_id=award.proposal.call_id),
             available=commitments_available(award.proposal.call, exclude_award=award),
             current=dict(award.shares.values_list("commitment_id", "amount")),
         )
@@ -396,9 +393,7 @@ class AwardSharesView(AwardMixin, FormPageView):
 
 class InstallmentPayView(FormPageView):
     def get_object(self):
-        return get_object_or_404(
-            Installment.objects.select_related("award__proposal__call", "award__proposal__lead"), pk=self.kwargs["pk"]
-        )
+        return selectors.installment_get(pk=self.kwargs["pk"])
 
     @property
     def title(self):
@@ -428,7 +423,7 @@ class GrantAgreementView(StaffMixin, View):
     template_name = "funding/agreement_form.html"
 
     def render_page(self, proposal, form, plan, status=200):
-        award = Award.objects.filter(proposal=proposal).first()
+        award = selectors.award_get_for_proposal(proposal=proposal)
         return render(
             self.request,
             self.template_name,
@@ -500,9 +495,7 @@ class SignOffView(PolicyRequiredMixin, View):
         )
 
     def make_form(self, funders, data=None):
-        from associations.models import Organisation
-
-        return SignOffForm(data, funders=Organisation.objects.filter(pk__in=[f.pk for f in funders]))
+        return SignOffForm(data, funders=selectors.funders_as_queryset(funders))
 
     def get(self, request, code):
         call, funders = call_for_funder(user=request.user, code=code)
@@ -618,9 +611,7 @@ class ReviewAnswerView(StaffMixin, View):
     template_name = "funding/review_answer.html"
 
     def get_object(self, pk):
-        return get_object_or_404(
-            ReviewRequest.objects.select_related("proposal__call", "proposal__lead", "filed_by", "answered_by"), pk=pk
-        )
+        return selectors.review_request_get(pk=pk)
 
     def render_page(self, review_request, form):
         outcome = proposal_outcome(review_request.proposal)
@@ -660,7 +651,7 @@ class ReviewAnswerView(StaffMixin, View):
 
 class ReopenView(StaffMixin, View):
     def post(self, request, pk):
-        review_request = get_object_or_404(ReviewRequest.objects.select_related("proposal__call"), pk=pk)
+        review_request = selectors.review_request_get(pk=pk)
         try:
             proposal = funding_decision_reopen(review_request=review_request, by=request.user)
         except DomainError as error:

@@ -6,6 +6,7 @@
 - No import circle among the project's modules at import time (imports inside functions are
   allowed: they run later, and a few break a circle on purpose), and no app imports another
   app's views or another module's private (`_name`) names.
+- Views never query models (`Model.objects…`): they ask the app's selectors (README, "Architecture").
 """
 
 import ast
@@ -233,3 +234,43 @@ def test_no_app_reaches_into_another_apps_views_or_private_names():
                 f"{where}: {node.module}.{alias.name}" for alias in node.names if alias.name.startswith("_")
             )
     assert not reaching, "Imports of another app's views or private names:\n" + "\n".join(reaching)
+
+
+# Views modules that may still query a model directly, each with the reason. Empty: every read
+# goes through a selector; add an entry here only with a reason a selector cannot serve.
+VIEWS_QUERY_ALLOWED: dict[str, str] = {}
+
+
+def is_views_module(path: Path) -> bool:
+    parts = path.relative_to(ROOT).parts
+    if "tests" in parts:
+        return False
+    return path.name == "views.py" or path.name.startswith("views_") or "views" in parts[:-1]
+
+
+def model_queries(source: str) -> list[int]:
+    """Lines where the code reaches a model's manager (`X.objects`, `X._default_manager`)."""
+    return sorted(
+        node.lineno
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Attribute) and node.attr in {"objects", "_default_manager"}
+    )
+
+
+def test_the_views_guard_finds_model_queries():
+    assert model_queries("def get(pk):\n    return Proposal.objects.filter(pk=pk).first()\n") == [2]
+    assert model_queries("rows = model._default_manager.all()") == [1]
+    assert model_queries("proposal = selectors.proposal_get_fresh(pk=pk)") == []
+    assert is_views_module(ROOT / "projects" / "views" / "editing.py")
+    assert is_views_module(ROOT / "funding" / "views.py")
+    assert not is_views_module(ROOT / "funding" / "selectors.py")
+
+
+def test_views_ask_selectors_instead_of_querying_models():
+    found = []
+    for path in project_files("*.py"):
+        name = str(path.relative_to(ROOT))
+        if not is_views_module(path) or name in VIEWS_QUERY_ALLOWED:
+            continue
+        found.extend(f"{name}:{line}" for line in model_queries(path.read_text(encoding="utf-8")))
+    assert not found, "Views query models; move the query to the app's selectors.py:\n" + "\n".join(found)
