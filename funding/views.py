@@ -14,6 +14,7 @@ from calls.models import Call
 from cosviluppo.lib.exceptions import DomainError
 from cosviluppo.lib.pagination import RANKING_ROWS_PER_PAGE, page_of
 from cosviluppo.lib.permissions import PolicyRequiredMixin
+from cosviluppo.lib.views import ServiceActionView, ServiceFormView
 from projects.models import Installment, Proposal
 from projects.services import commitments_available
 
@@ -119,21 +120,14 @@ class CallDecisionView(StaffMixin, TemplateView):
         return context
 
 
-class CallActionView(StaffMixin, View):
+class CallActionView(StaffMixin, ServiceActionView):
     """POST-only buttons of the decision page; each calls one service and comes back to the page."""
 
-    def action(self, call: Call):
-        raise NotImplementedError
+    def get_object(self) -> Call:
+        return call_for_funding(code=self.kwargs["code"])
 
-    def post(self, request, code):
-        call = call_for_funding(code=code)
-        try:
-            message = self.action(call)
-        except DomainError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, message)
-        return redirect(_decision_url(call))
+    def success_url(self, call: Call) -> str:
+        return _decision_url(call)
 
 
 class EvaluationStartView(CallActionView):
@@ -230,51 +224,10 @@ class ProjectMoneyView(StaffMixin, TemplateView):
         return context
 
 
-class FormPageView(StaffMixin, View):
+class FormPageView(StaffMixin, ServiceFormView):
     """A staff form about one object: GET shows it, POST calls the service and goes back."""
 
     template_name = "funding/form_page.html"
-    title = ""
-
-    def get_object(self):
-        raise NotImplementedError
-
-    def make_form(self, data=None):
-        raise NotImplementedError
-
-    def context(self, obj) -> dict:
-        return {}
-
-    def perform(self, obj, form):
-        raise NotImplementedError
-
-    def success_url(self, obj) -> str:
-        raise NotImplementedError
-
-    def render_page(self, obj, form, status=200):
-        return render(
-            self.request,
-            self.template_name,
-            {"object": obj, "form": form, "title": self.title, **self.context(obj)},
-            status=status,
-        )
-
-    def get(self, request, pk):
-        self.object = self.get_object()
-        return self.render_page(self.object, self.make_form())
-
-    def post(self, request, pk):
-        self.object = self.get_object()
-        form = self.make_form(request.POST)
-        if form.is_valid():
-            try:
-                message = self.perform(self.object, form)
-            except DomainError as error:
-                messages.error(request, error.message)
-            else:
-                messages.success(request, message)
-                return redirect(self.success_url(self.object))
-        return self.render_page(self.object, form)
 
 
 class ProposalFormMixin:
