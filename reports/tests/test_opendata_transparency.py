@@ -10,7 +10,7 @@ from associations.models import Organisation
 from associations.tests.factories import OrganisationFactory
 from projects.models import Award, Proposal
 from reports.opendata.transparency import CSV_HEADER
-from reports.views_opendata import TransparencyListView
+from reports.views import TransparencyListView
 
 from .opendata_support import MAX_PAGE_QUERIES, body, funded_project, parse_csv, small_programme
 
