@@ -86,7 +86,7 @@ class CallDetailView(DetailView):
         if actions.must_log_in_to_ask:
             context["ask_login_url"] = f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': self.request.path})}"
         if actions.can_ask_question:
-            ask_url = reverse("calls:question_ask", kwargs={"code": call.code})
+            ask_url = reverse("calls:question-ask", kwargs={"code": call.code})
             context["question_form"] = kwargs.get("question_form") or CallQuestionAskForm(action=ask_url)
         return context
 
@@ -199,7 +199,7 @@ class CallEditionView(StaffMixin, View):
             messages.error(request, error.message)
             return self.render_page(call, form, formsets)
         messages.success(request, _("The call %(code)s was saved.") % {"code": saved.code})
-        return redirect("calls:manage_edit", code=saved.code)
+        return redirect("calls:manage-edit", code=saved.code)
 
 
 class CallCreateView(CallEditionView):
@@ -259,7 +259,7 @@ class CallCopyView(StaffMixin, FormView):
             _("The draft %(code)s was created from %(source)s: set its dates and amounts.")
             % {"code": copy.code, "source": self.source.code},
         )
-        return redirect("calls:manage_edit", code=copy.code)
+        return redirect("calls:manage-edit", code=copy.code)
 
 
 class CallQuestionManageListView(StaffMixin, ListView):
@@ -277,7 +277,7 @@ class CallQuestionManageListView(StaffMixin, ListView):
         for question in context["questions"]:
             question.form = CallQuestionAnswerForm(
                 initial={"question": question.question, "answer": question.answer, "publish": True},
-                action=reverse("calls:manage_question_answer", kwargs={"pk": question.pk}),
+                action=reverse("calls:manage-question-answer", kwargs={"pk": question.pk}),
                 prefix=f"q{question.pk}",
             )
         return context
@@ -320,4 +320,4 @@ class CallQuestionAnswerView(StaffMixin, FormView):
             )
         else:
             messages.success(self.request, _("The answer was saved; it is not published yet."))
-        return redirect("calls:manage_questions")
+        return redirect("calls:manage-questions")

@@ -228,7 +228,7 @@ class ReportRunCreateView(ReportAccessMixin, FormView):
         run = report_run_start(
             kind=data["kind"], fmt=data["format"], parameters=parameters, by=self.request.user, funder=funder
         )
-        return redirect("reports:run_detail", pk=run.pk)
+        return redirect("reports:run-detail", pk=run.pk)
 
 
 class ReportRunDetailView(ReportAccessMixin, TemplateView):
@@ -265,4 +265,4 @@ class ReportRunRepeatView(ReportAccessMixin, View):
     def post(self, request, pk):
         run = report_run_get_for_user(user=request.user, pk=pk)
         repeated = report_run_repeat(run=run, by=request.user)
-        return redirect("reports:run_detail", pk=repeated.pk)
+        return redirect("reports:run-detail", pk=repeated.pk)

@@ -314,4 +314,4 @@ def test_a_report_run_whose_requester_was_deleted_is_listed_without_a_name(clien
     client.force_login(officer)
     response = client.get(PROGRAMME_URL)
     assert response.status_code == 200
-    assert reverse("reports:run_detail", kwargs={"pk": run.pk}) in response.content.decode()
+    assert reverse("reports:run-detail", kwargs={"pk": run.pk}) in response.content.decode()
