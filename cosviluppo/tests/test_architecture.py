@@ -7,6 +7,7 @@
   allowed: they run later, and a few break a circle on purpose), and no app imports another
   app's views or another module's private (`_name`) names.
 - Views never query models (`Model.objects…`): they ask the app's selectors (README, "Architecture").
+- URL names are hyphenated (`projects:proposal-submit`), never snake_case.
 """
 
 import ast
@@ -287,3 +288,32 @@ def test_every_dashboard_section_provider_imports():
 
     for path in SECTION_PROVIDERS:
         assert callable(import_string(path)), path
+
+
+URL_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def _our_url_names(resolver=None, namespace: str = "") -> list[str]:
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    names = []
+    for entry in (resolver or get_resolver()).url_patterns:
+        if isinstance(entry, URLResolver):
+            # Our apps' namespaces only: allauth, i18n and the admin name their own URLs.
+            if entry.namespace in PROJECT_APPS or (entry.namespace is None and entry.app_name is None):
+                names.extend(_our_url_names(entry, f"{entry.namespace}:" if entry.namespace else namespace))
+        elif (
+            isinstance(entry, URLPattern)
+            and entry.name
+            and (namespace or entry.callback.__module__.startswith("cosviluppo"))
+        ):
+            names.append(f"{namespace}{entry.name}")
+    return names
+
+
+def test_url_names_are_hyphenated():
+    """One grammar (README, "Architecture"): `<app>:<entity>-<action>`, never snake_case."""
+    names = _our_url_names()
+    assert "projects:proposal-submit" in names and "reports:run-detail" in names and "dashboard" in names
+    wrong = [name for name in names if not URL_NAME.match(name.split(":")[-1])]
+    assert not wrong, "URL names must be hyphenated (a-z, 0-9, -):\n" + "\n".join(wrong)
