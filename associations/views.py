@@ -380,7 +380,7 @@ class VerificationReviewView(PolicyRequiredMixin, DetailView):
         allowed = Organisation.TRANSITIONS.get(organisation.verification_status, set())
         context["can_verify"] = Organisation.VerificationStatus.VERIFIED in allowed
         context["can_reject"] = Organisation.VerificationStatus.REJECTED in allowed
-        history = list(organisation.status_changes.all())
+        history = selectors.organisation_status_history(organisation)
         for change in history:
             change.to_label = Organisation.VerificationStatus(change.to_status).label
         context["history"] = history

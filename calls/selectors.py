@@ -240,3 +240,8 @@ def call_question_get_for_staff(*, pk: int) -> CallQuestion:
     from django.shortcuts import get_object_or_404
 
     return get_object_or_404(CallQuestion.objects.select_related("call", "asked_by"), pk=pk)
+
+
+def call_cost_categories(call: Call) -> set[str]:
+    """The cost categories the call lists as eligible (empty: the call lists none)."""
+    return {row.category for row in call.cost_categories.all()}

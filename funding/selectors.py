@@ -631,3 +631,8 @@ def review_request_get(*, pk: int) -> ReviewRequest:
     return get_object_or_404(
         ReviewRequest.objects.select_related("proposal__call", "proposal__lead", "filed_by", "answered_by"), pk=pk
     )
+
+
+def award_share_amounts(award: Award) -> dict[int, Decimal]:
+    """What the award draws from each commitment now: commitment id → amount."""
+    return dict(award.shares.values_list("commitment_id", "amount"))

@@ -340,7 +340,7 @@ class AwardSharesView(AwardMixin, FormPageView):
             data,
             commitments=selectors.commitment_list_for_call(call_id=award.proposal.call_id),
             available=commitments_available(award.proposal.call, exclude_award=award),
-            current=dict(award.shares.values_list("commitment_id", "amount")),
+            current=selectors.award_share_amounts(award),
         )
 
     def perform(self, award, form):

@@ -357,3 +357,8 @@ def proposal_attachment_get(*, proposal: Proposal, pk: int) -> "ProposalAttachme
     from django.shortcuts import get_object_or_404
 
     return get_object_or_404(proposal.attachments.select_related("proposal"), pk=pk)
+
+
+def proposal_partner_list(proposal: Proposal) -> list[ProposalPartner]:
+    """The proposal's partners, by role, with who invited them and who answered."""
+    return list(proposal.partners.select_related("organisation", "invited_by", "responded_by").order_by("role", "pk"))

@@ -28,7 +28,7 @@ from django.views.generic import FormView
 
 from associations.selectors import organisations_that_can_apply
 from calls.models import Call, CostCategory
-from calls.selectors import call_get_published, call_required_attachment_get
+from calls.selectors import call_cost_categories, call_get_published, call_required_attachment_get
 from cosviluppo.lib.exceptions import DomainError
 from cosviluppo.lib.money import ZERO
 
@@ -65,6 +65,7 @@ from ..selectors import (
     proposal_get_for_user,
     proposal_get_fresh,
     proposal_partner_get,
+    proposal_partner_list,
     proposal_partnership_of_user,
     proposal_step_progress,
     proposal_step_rows,
@@ -238,7 +239,7 @@ def _neighbours(step: str, editable=None) -> tuple[str | None, str | None]:
 
 def _categories(call: Call) -> list[tuple[str, str]]:
     """The cost categories a budget line may use: the call's, or all when it lists none."""
-    eligible = {row.category for row in call.cost_categories.all()}
+    eligible = call_cost_categories(call)
     return [(value, label) for value, label in CostCategory.choices if not eligible or value in eligible]
 
 
@@ -330,9 +331,7 @@ class StepPageMixin(ProposalEditMixin):
 
     def render_partners(self, invite_form=None, origin_form=None, status=200):
         proposal = self.proposal
-        partners = list(
-            proposal.partners.select_related("organisation", "invited_by", "responded_by").order_by("role", "pk")
-        )
+        partners = proposal_partner_list(proposal)
         context = self.page_context(
             "partners",
             partners=partners,
