@@ -21,6 +21,7 @@ from django.views.generic import ListView
 from cosviluppo.lib.exceptions import DomainError
 from cosviluppo.lib.pagination import page_of
 from cosviluppo.lib.permissions import PolicyRequiredMixin, is_staff_officer
+from cosviluppo.lib.views import ServiceActionView
 from projects.models import Proposal, Review
 
 from . import selectors, services
@@ -183,20 +184,18 @@ class CallRankingView(StaffMixin, View):
         )
 
 
-class CallRankView(StaffMixin, View):
-    def post(self, request, code):
-        call = selectors.call_get_for_evaluation(code=code)
-        try:
-            ranking = services.call_rank(call=call, by=request.user)
-        except DomainError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(
-                request,
-                ngettext("%(count)d proposal ranked.", "%(count)d proposals ranked.", len(ranking))
-                % {"count": len(ranking)},
-            )
-        return redirect("evaluation:ranking", code=call.code)
+class CallRankView(StaffMixin, ServiceActionView):
+    def get_object(self):
+        return selectors.call_get_for_evaluation(code=self.kwargs["code"])
+
+    def action(self, call):
+        ranking = services.call_rank(call=call, by=self.request.user)
+        return ngettext("%(count)d proposal ranked.", "%(count)d proposals ranked.", len(ranking)) % {
+            "count": len(ranking)
+        }
+
+    def success_url(self, call):
+        return reverse("evaluation:ranking", kwargs={"code": call.code})
 
 
 # --- Staff: a proposal ------------------------------------------------------------------------------
