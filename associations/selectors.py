@@ -254,3 +254,8 @@ def dashboard_sections(user: User) -> list[tuple[str, dict[str, Any]]]:
             )
         )
     return sections
+
+
+def organisation_status_history(organisation: Organisation) -> list[OrganisationStatusChange]:
+    """The organisation's verification history, in the model's order."""
+    return list(organisation.status_changes.all())

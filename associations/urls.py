@@ -17,24 +17,24 @@ urlpatterns = [
     path(
         "<int:pk>/manage/members/<int:membership_pk>/role/",
         views.MembershipRoleView.as_view(),
-        name="membership_role",
+        name="membership-role",
     ),
     path(
         "<int:pk>/manage/members/<int:membership_pk>/remove/",
         views.MembershipRemoveView.as_view(),
-        name="membership_remove",
+        name="membership-remove",
     ),
     path(
         "<int:pk>/manage/invitations/<int:invitation_pk>/cancel/",
         views.InvitationRevokeView.as_view(),
-        name="invitation_revoke",
+        name="invitation-revoke",
     ),
     path("<int:pk>/statute/", views.OrganisationStatuteView.as_view(), name="statute"),
     # Invitation links (sent by e-mail)
     path("invitations/<str:token>/", views.InvitationAcceptView.as_view(), name="invitation"),
     # Officers
-    path("verification/", views.VerificationQueueView.as_view(), name="verification_queue"),
-    path("verification/<int:pk>/", views.VerificationReviewView.as_view(), name="verification_review"),
+    path("verification/", views.VerificationQueueView.as_view(), name="verification-queue"),
+    path("verification/<int:pk>/", views.VerificationReviewView.as_view(), name="verification-review"),
     path("verification/<int:pk>/verify/", views.OrganisationVerifyView.as_view(), name="verify"),
     path("verification/<int:pk>/reject/", views.OrganisationRejectView.as_view(), name="reject"),
 ]

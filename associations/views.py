@@ -380,7 +380,7 @@ class VerificationReviewView(PolicyRequiredMixin, DetailView):
         allowed = Organisation.TRANSITIONS.get(organisation.verification_status, set())
         context["can_verify"] = Organisation.VerificationStatus.VERIFIED in allowed
         context["can_reject"] = Organisation.VerificationStatus.REJECTED in allowed
-        history = list(organisation.status_changes.all())
+        history = selectors.organisation_status_history(organisation)
         for change in history:
             change.to_label = Organisation.VerificationStatus(change.to_status).label
         context["history"] = history
@@ -399,9 +399,9 @@ class OrganisationVerifyView(PolicyRequiredMixin, View):
             services.organisation_verify(organisation=organisation, by=request.user, site_url=_site_url(request))
         except DomainError as error:
             messages.error(request, error.message)
-            return redirect("associations:verification_review", pk=organisation.pk)
+            return redirect("associations:verification-review", pk=organisation.pk)
         messages.success(request, _("%(name)s is verified: its members have been told.") % {"name": organisation})
-        return redirect("associations:verification_queue")
+        return redirect("associations:verification-queue")
 
 
 class OrganisationRejectView(PolicyRequiredMixin, View):
@@ -424,6 +424,6 @@ class OrganisationRejectView(PolicyRequiredMixin, View):
                 messages.success(
                     request, _("%(name)s is rejected: its members have been told why.") % {"name": organisation}
                 )
-                return redirect("associations:verification_queue")
+                return redirect("associations:verification-queue")
         page = VerificationReviewView(request=request, kwargs=kwargs, args=args, object=organisation)
         return page.render_to_response(page.get_context_data(rejection_form=form))

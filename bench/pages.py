@@ -69,18 +69,18 @@ PAGES = [
     Page("programme dashboard", "officer", "funding:programme-dashboard"),
     # Staff lists
     Page("calls (manage)", "officer", "calls:manage"),
-    Page("questions (manage)", "officer", "calls:manage_questions"),
-    Page("verification queue", "officer", "associations:verification_queue"),
+    Page("questions (manage)", "officer", "calls:manage-questions"),
+    Page("verification queue", "officer", "associations:verification-queue"),
     Page("evaluation: calls", "officer", "evaluation:calls"),
     Page("evaluation: call proposals", "officer", "evaluation:call-proposals", {"code": "evaluation_call"}),
     Page("evaluation: ranking", "officer", "evaluation:ranking", {"code": "evaluation_call"}),
     Page("funding: calls", "officer", "funding:index"),
     Page("funding: call decision", "officer", "funding:decision", {"code": "latest_results_call"}),
     Page("funding: requests for review", "officer", "funding:review-requests"),
-    Page("report runs", "officer", "reports:run_list"),
+    Page("report runs", "officer", "reports:run-list"),
     # Funders
     Page("funder sign-off", "funder", "funding:signoff", {"code": "evaluation_call"}),
-    Page("report runs (funder)", "funder", "reports:run_list"),
+    Page("report runs (funder)", "funder", "reports:run-list"),
 ]
 
 

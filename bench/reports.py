@@ -271,9 +271,9 @@ def run_worker(kind: str, fmt: str, parameters: dict, output: Path, database_url
 # information: the regeneration (time, peak memory against the same 300 MB) and the download of
 # the stored file (median of a few, gzip, and a conditional request answered 304).
 DOWNLOADS = [
-    ("transparency register CSV", "transparency", "reports:transparency_csv"),
-    ("360Giving JSON", "360giving", "reports:opendata_360giving"),
-    ("IATI XML", "iati", "reports:opendata_iati"),
+    ("transparency register CSV", "transparency", "reports:transparency-csv"),
+    ("360Giving JSON", "360giving", "reports:opendata-360giving"),
+    ("IATI XML", "iati", "reports:opendata-iati"),
 ]
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts.models import User
 from cosviluppo.lib.types import AnyUser
 
-from .models import Call, CallDocument, CallQuestion, FunderCommitment
+from .models import Call, CallDocument, CallQuestion, FunderCommitment, RequiredAttachment
 
 # A list page's filters (a django-filter FilterSet's filter_queryset): a queryset in, a narrower one out.
 QueryFilter = Callable[[QuerySet[Call]], QuerySet[Call]]
@@ -219,3 +219,29 @@ def funder_commitments(*, user: User) -> list[FunderCommitment]:
     for row in rows:
         row.status_label = row.call.effective_status_label(now)  # type: ignore[attr-defined]  # for the template
     return rows
+
+
+def call_get_published(*, code: str) -> Call:
+    """A published call (nothing prefetched); 404 for drafts and unknown codes."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(Call.objects.published(), code=code)
+
+
+def call_required_attachment_get(*, call: Call, pk: int) -> RequiredAttachment:
+    """One of the documents the call requires; 404 for another call's."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(call.required_attachments.all(), pk=pk)
+
+
+def call_question_get_for_staff(*, pk: int) -> CallQuestion:
+    """A question asked about a call, with the call and who asked; 404 otherwise."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(CallQuestion.objects.select_related("call", "asked_by"), pk=pk)
+
+
+def call_cost_categories(call: Call) -> set[str]:
+    """The cost categories the call lists as eligible (empty: the call lists none)."""
+    return {row.category for row in call.cost_categories.all()}

@@ -4,7 +4,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,7 +22,7 @@ from .forms import (
     CallQuestionAskForm,
     call_edition_forms,
 )
-from .models import Call, CallQuestion
+from .models import Call
 from .permissions import (
     call_actions,
     can_ask_call_questions,
@@ -35,6 +35,7 @@ from .selectors import (
     call_get_for_staff,
     call_public_get,
     call_public_list,
+    call_question_get_for_staff,
     call_questions_waiting,
     call_staff_list,
 )
@@ -85,7 +86,7 @@ class CallDetailView(DetailView):
         if actions.must_log_in_to_ask:
             context["ask_login_url"] = f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': self.request.path})}"
         if actions.can_ask_question:
-            ask_url = reverse("calls:question_ask", kwargs={"code": call.code})
+            ask_url = reverse("calls:question-ask", kwargs={"code": call.code})
             context["question_form"] = kwargs.get("question_form") or CallQuestionAskForm(action=ask_url)
         return context
 
@@ -198,7 +199,7 @@ class CallEditionView(StaffMixin, View):
             messages.error(request, error.message)
             return self.render_page(call, form, formsets)
         messages.success(request, _("The call %(code)s was saved.") % {"code": saved.code})
-        return redirect("calls:manage_edit", code=saved.code)
+        return redirect("calls:manage-edit", code=saved.code)
 
 
 class CallCreateView(CallEditionView):
@@ -258,7 +259,7 @@ class CallCopyView(StaffMixin, FormView):
             _("The draft %(code)s was created from %(source)s: set its dates and amounts.")
             % {"code": copy.code, "source": self.source.code},
         )
-        return redirect("calls:manage_edit", code=copy.code)
+        return redirect("calls:manage-edit", code=copy.code)
 
 
 class CallQuestionManageListView(StaffMixin, ListView):
@@ -276,7 +277,7 @@ class CallQuestionManageListView(StaffMixin, ListView):
         for question in context["questions"]:
             question.form = CallQuestionAnswerForm(
                 initial={"question": question.question, "answer": question.answer, "publish": True},
-                action=reverse("calls:manage_question_answer", kwargs={"pk": question.pk}),
+                action=reverse("calls:manage-question-answer", kwargs={"pk": question.pk}),
                 prefix=f"q{question.pk}",
             )
         return context
@@ -288,7 +289,7 @@ class CallQuestionAnswerView(StaffMixin, FormView):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and can_manage_calls(request.user):
-            self.question = get_object_or_404(CallQuestion.objects.select_related("call", "asked_by"), pk=kwargs["pk"])
+            self.question = call_question_get_for_staff(pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
     def get_prefix(self):
@@ -319,4 +320,4 @@ class CallQuestionAnswerView(StaffMixin, FormView):
             )
         else:
             messages.success(self.request, _("The answer was saved; it is not published yet."))
-        return redirect("calls:manage_questions")
+        return redirect("calls:manage-questions")

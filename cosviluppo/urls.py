@@ -3,7 +3,6 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from . import views
-from .dashboard import DashboardView
 
 admin.site.site_header = _("Cosviluppo – administration")
 admin.site.site_title = _("Cosviluppo")
@@ -15,7 +14,7 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("accessibilita/", views.AccessibilityStatementView.as_view(), name="accessibility"),
     path("healthz", views.healthz, name="healthz"),
-    path("dashboard/", DashboardView.as_view(), name="dashboard"),
+    path("dashboard/", views.DashboardView.as_view(), name="dashboard"),
     path("calls/", include("calls.urls")),
     path("associations/", include("associations.urls")),
     path("proposals/", include("projects.urls")),

@@ -696,3 +696,25 @@ def applicant_overview(*, user: User, now: datetime | None = None) -> dict[str, 
         "messages": messages,
         "now": now,
     }
+
+
+# --- Reads of the evaluation pages ------------------------------------------------------------------
+
+
+def proposal_clarification_requests(proposal: Proposal) -> list[ClarificationRequest]:
+    """Every clarification request of the proposal, newest first, with who asked and who answered."""
+    return list(
+        ClarificationRequest.objects.filter(proposal=proposal)
+        .select_related("requested_by", "answered_by")
+        .order_by("-requested_at", "-pk")
+    )
+
+
+def call_admissible_count(call: Call) -> int:
+    """How many proposals of the call are admissible (waiting for evaluators)."""
+    return Proposal.objects.filter(call=call, status=Proposal.Status.ADMISSIBLE).count()
+
+
+def admissibility_check_get(*, proposal: Proposal) -> AdmissibilityCheck | None:
+    """The proposal's admissibility check, if an officer started one."""
+    return AdmissibilityCheck.objects.filter(proposal=proposal).first()

@@ -21,6 +21,7 @@ from django.views.generic import ListView
 from cosviluppo.lib.exceptions import DomainError
 from cosviluppo.lib.pagination import page_of
 from cosviluppo.lib.permissions import PolicyRequiredMixin, is_staff_officer
+from cosviluppo.lib.views import ServiceActionView
 from projects.models import Proposal, Review
 
 from . import selectors, services
@@ -36,7 +37,7 @@ from .forms import (
     MessageForm,
     ReviewScoreForm,
 )
-from .models import AdmissibilityCheck, ClarificationRequest
+from .models import ClarificationRequest
 from .permissions import (
     can_answer_clarification,
     can_declare_interest,
@@ -54,11 +55,7 @@ class StaffMixin(PolicyRequiredMixin):
 
 
 def _clarifications(proposal: Proposal) -> list[ClarificationRequest]:
-    requests = list(
-        ClarificationRequest.objects.filter(proposal=proposal)
-        .select_related("requested_by", "answered_by")
-        .order_by("-requested_at", "-pk")
-    )
+    requests = selectors.proposal_clarification_requests(proposal)
     for request in requests:
         request.section_list = selectors.section_labels(request.sections)
         changed = request.changes.get("changed", {})
@@ -120,7 +117,7 @@ class ReviewsAssignBalancedView(StaffMixin, View):
     template_name = "evaluation/assign_balanced.html"
 
     def render_page(self, call, form):
-        waiting = Proposal.objects.filter(call=call, status=Proposal.Status.ADMISSIBLE).count()
+        waiting = selectors.call_admissible_count(call)
         return render(self.request, self.template_name, {"call": call, "form": form, "waiting": waiting})
 
     def get(self, request, code):
@@ -187,20 +184,18 @@ class CallRankingView(StaffMixin, View):
         )
 
 
-class CallRankView(StaffMixin, View):
-    def post(self, request, code):
-        call = selectors.call_get_for_evaluation(code=code)
-        try:
-            ranking = services.call_rank(call=call, by=request.user)
-        except DomainError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(
-                request,
-                ngettext("%(count)d proposal ranked.", "%(count)d proposals ranked.", len(ranking))
-                % {"count": len(ranking)},
-            )
-        return redirect("evaluation:ranking", code=call.code)
+class CallRankView(StaffMixin, ServiceActionView):
+    def get_object(self):
+        return selectors.call_get_for_evaluation(code=self.kwargs["code"])
+
+    def action(self, call):
+        ranking = services.call_rank(call=call, by=self.request.user)
+        return ngettext("%(count)d proposal ranked.", "%(count)d proposals ranked.", len(ranking)) % {
+            "count": len(ranking)
+        }
+
+    def success_url(self, call):
+        return reverse("evaluation:ranking", kwargs={"code": call.code})
 
 
 # --- Staff: a proposal ------------------------------------------------------------------------------
@@ -213,7 +208,7 @@ class ProposalStaffView(StaffMixin, View):
 
     def get(self, request, pk):
         proposal = selectors.proposal_get_for_staff(pk=pk)
-        check = AdmissibilityCheck.objects.filter(proposal=proposal).first()
+        check = selectors.admissibility_check_get(proposal=proposal)
         document_template, document_context = selectors.proposal_document(proposal)
         reviews = selectors.proposal_reviews(proposal)
         now = timezone.now()
@@ -256,7 +251,7 @@ class AdmissibilityView(StaffMixin, View):
 
     def get(self, request, pk):
         proposal = selectors.proposal_get_for_staff(pk=pk)
-        check = AdmissibilityCheck.objects.filter(proposal=proposal).first()
+        check = selectors.admissibility_check_get(proposal=proposal)
         if check is not None and check.is_decided:
             items = check.items
         else:
@@ -265,7 +260,7 @@ class AdmissibilityView(StaffMixin, View):
 
     def post(self, request, pk):
         proposal = selectors.proposal_get_for_staff(pk=pk)
-        check = AdmissibilityCheck.objects.filter(proposal=proposal).first()
+        check = selectors.admissibility_check_get(proposal=proposal)
         items = selectors.admissibility_checklist(proposal, check)
         form = ChecklistForm(request.POST, items=items)
         if not form.is_valid():
@@ -282,7 +277,7 @@ class AdmissibilityView(StaffMixin, View):
 class ProposalAdmitView(StaffMixin, View):
     def post(self, request, pk):
         proposal = selectors.proposal_get_for_staff(pk=pk)
-        check = AdmissibilityCheck.objects.filter(proposal=proposal).first()
+        check = selectors.admissibility_check_get(proposal=proposal)
         if check is None:
             messages.error(request, _("Save the checklist first."))
             return redirect("evaluation:admissibility", pk=proposal.pk)

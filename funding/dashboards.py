@@ -30,7 +30,7 @@ from projects.models import ConsensusScore, FunderShare, Proposal, Review
 
 from .selectors import _with_money_numbers, funders_of
 
-# Rows shown; more is a job for the reports (reports:run_create), not for a dashboard.
+# Rows shown; more is a job for the reports (reports:run-create), not for a dashboard.
 FUNDER_COMMITMENT_ROWS = 50
 FUNDER_PROJECT_ROWS = 50
 PROGRAMME_CALL_ROWS = 8

@@ -587,3 +587,52 @@ def funder_overview(*, funders: list[Organisation]) -> dict:
         if state is None or not state.approved:
             waiting.append({"call": commitment.call, "funder": commitment.funder, "state": state})
     return {"waiting": waiting, "in_preparation": len({c.call_id for c in commitments if c.call_id in undecided})}
+
+
+# --- Reads of the funding pages ----------------------------------------------------------------------
+
+
+def proposal_get_for_money(*, pk: int) -> Proposal:
+    """A submitted proposal (any status but draft) with its call and lead; 404 otherwise."""
+    return get_object_or_404(
+        Proposal.objects.exclude(status=Proposal.Status.DRAFT).select_related("call", "lead"), pk=pk
+    )
+
+
+def award_get(*, pk: int) -> Award:
+    """An award with its proposal's call and lead; 404 otherwise."""
+    return get_object_or_404(Award.objects.select_related("proposal__call", "proposal__lead"), pk=pk)
+
+
+def award_get_for_proposal(*, proposal: Proposal) -> Award | None:
+    """The proposal's award, if it has one."""
+    return Award.objects.filter(proposal=proposal).first()
+
+
+def commitment_list_for_call(*, call_id: int) -> QuerySet[FunderCommitment]:
+    """The funders' commitments to a call, largest first, with the funder."""
+    return FunderCommitment.objects.filter(call_id=call_id).select_related("funder").order_by("-amount", "pk")
+
+
+def installment_get(*, pk: int) -> Installment:
+    """An installment with its award's proposal, call and lead; 404 otherwise."""
+    return get_object_or_404(
+        Installment.objects.select_related("award__proposal__call", "award__proposal__lead"), pk=pk
+    )
+
+
+def funders_as_queryset(funders: list[Organisation]) -> QuerySet[Organisation]:
+    """The given funder organisations as a queryset (a form's choice field needs one)."""
+    return Organisation.objects.filter(pk__in=[funder.pk for funder in funders])
+
+
+def review_request_get(*, pk: int) -> ReviewRequest:
+    """A review request with its proposal's call and lead and who filed and answered it; 404 otherwise."""
+    return get_object_or_404(
+        ReviewRequest.objects.select_related("proposal__call", "proposal__lead", "filed_by", "answered_by"), pk=pk
+    )
+
+
+def award_share_amounts(award: Award) -> dict[int, Decimal]:
+    """What the award draws from each commitment now: commitment id → amount."""
+    return dict(award.shares.values_list("commitment_id", "amount"))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_dashboards
+from . import views
 
 app_name = "funding"
 
@@ -14,8 +14,8 @@ urlpatterns = [
     path("calls/<slug:code>/publish/", views.PublishView.as_view(), name="publish"),
     path("calls/<slug:code>/ranking-export/", views.RankingExportView.as_view(), name="ranking-export"),
     # Dashboards: the programme's (staff) and a funder's (its members)
-    path("programme/", views_dashboards.ProgrammeDashboardView.as_view(), name="programme-dashboard"),
-    path("funder/", views_dashboards.FunderDashboardView.as_view(), name="funder-dashboard"),
+    path("programme/", views.ProgrammeDashboardView.as_view(), name="programme-dashboard"),
+    path("funder/", views.FunderDashboardView.as_view(), name="funder-dashboard"),
     # Funders
     path("calls/<slug:code>/sign-off/", views.SignOffView.as_view(), name="signoff"),
     # Public

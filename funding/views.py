@@ -1,23 +1,30 @@
 """Pages of the funding decision: thin views that fetch through scoped selectors, check the
-predicates of funding.permissions and call one service."""
+predicates of funding.permissions and call one service; and, at the end, the funder dashboard and
+the programme dashboard (thin views over funding.dashboards: the charts and the map are built here
+from the selectors' figures, presentation only; every chart has its table beside it)."""
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
-from calls.models import Call, FunderCommitment
+from calls.models import Call
+from cosviluppo.lib.charts import bar_chart
 from cosviluppo.lib.exceptions import DomainError
+from cosviluppo.lib.money import ZERO
 from cosviluppo.lib.pagination import RANKING_ROWS_PER_PAGE, page_of
-from cosviluppo.lib.permissions import PolicyRequiredMixin
-from projects.models import Award, Installment, Proposal
+from cosviluppo.lib.permissions import PolicyRequiredMixin, is_staff_officer
+from cosviluppo.lib.views import ServiceActionView, ServiceFormView
+from cosviluppo.lib.worldmap import world_map
+from projects.models import Installment, Proposal
 from projects.services import commitments_available
 
-from . import exports
+from . import exports, selectors
+from .dashboards import FunderDashboard, ProgrammeDashboard, funder_dashboard, funder_for_user, programme_dashboard
 from .forms import (
     DEFAULT_PLAN,
     AmountForm,
@@ -119,21 +126,14 @@ class CallDecisionView(StaffMixin, TemplateView):
         return context
 
 
-class CallActionView(StaffMixin, View):
+class CallActionView(StaffMixin, ServiceActionView):
     """POST-only buttons of the decision page; each calls one service and comes back to the page."""
 
-    def action(self, call: Call):
-        raise NotImplementedError
+    def get_object(self) -> Call:
+        return call_for_funding(code=self.kwargs["code"])
 
-    def post(self, request, code):
-        call = call_for_funding(code=code)
-        try:
-            message = self.action(call)
-        except DomainError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, message)
-        return redirect(_decision_url(call))
+    def success_url(self, call: Call) -> str:
+        return _decision_url(call)
 
 
 class EvaluationStartView(CallActionView):
@@ -204,9 +204,7 @@ class RankingExportView(StaffMixin, View):
 
 
 def _staff_proposal(pk: int) -> Proposal:
-    return get_object_or_404(
-        Proposal.objects.exclude(status=Proposal.Status.DRAFT).select_related("call", "lead"), pk=pk
-    )
+    return selectors.proposal_get_for_money(pk=pk)
 
 
 class ProjectMoneyView(StaffMixin, TemplateView):
@@ -232,51 +230,10 @@ class ProjectMoneyView(StaffMixin, TemplateView):
         return context
 
 
-class FormPageView(StaffMixin, View):
+class FormPageView(StaffMixin, ServiceFormView):
     """A staff form about one object: GET shows it, POST calls the service and goes back."""
 
     template_name = "funding/form_page.html"
-    title = ""
-
-    def get_object(self):
-        raise NotImplementedError
-
-    def make_form(self, data=None):
-        raise NotImplementedError
-
-    def context(self, obj) -> dict:
-        return {}
-
-    def perform(self, obj, form):
-        raise NotImplementedError
-
-    def success_url(self, obj) -> str:
-        raise NotImplementedError
-
-    def render_page(self, obj, form, status=200):
-        return render(
-            self.request,
-            self.template_name,
-            {"object": obj, "form": form, "title": self.title, **self.context(obj)},
-            status=status,
-        )
-
-    def get(self, request, pk):
-        self.object = self.get_object()
-        return self.render_page(self.object, self.make_form())
-
-    def post(self, request, pk):
-        self.object = self.get_object()
-        form = self.make_form(request.POST)
-        if form.is_valid():
-            try:
-                message = self.perform(self.object, form)
-            except DomainError as error:
-                messages.error(request, error.message)
-            else:
-                messages.success(request, message)
-                return redirect(self.success_url(self.object))
-        return self.render_page(self.object, form)
 
 
 class ProposalFormMixin:
@@ -341,7 +298,7 @@ class WithdrawView(ProposalFormMixin, FormPageView):
 
 class AwardMixin:
     def get_object(self):
-        return get_object_or_404(Award.objects.select_related("proposal__call", "proposal__lead"), pk=self.kwargs["pk"])
+        return selectors.award_get(pk=self.kwargs["pk"])
 
     def success_url(self, award):
         return reverse("funding:project", kwargs={"pk": award.proposal_id})
@@ -379,12 +336,11 @@ class AwardSharesView(AwardMixin, FormPageView):
 
     def make_form(self, data=None):
         award = self.object
-        commitments = FunderCommitment.objects.filter(call_id=award.proposal.call_id).select_related("funder")
         return SharesForm(
             data,
-            commitments=commitments.order_by("-amount", "pk"),
+            commitments=selectors.commitment_list_for_call(call_id=award.proposal.call_id),
             available=commitments_available(award.proposal.call, exclude_award=award),
-            current=dict(award.shares.values_list("commitment_id", "amount")),
+            current=selectors.award_share_amounts(award),
         )
 
     def perform(self, award, form):
@@ -396,9 +352,7 @@ class AwardSharesView(AwardMixin, FormPageView):
 
 class InstallmentPayView(FormPageView):
     def get_object(self):
-        return get_object_or_404(
-            Installment.objects.select_related("award__proposal__call", "award__proposal__lead"), pk=self.kwargs["pk"]
-        )
+        return selectors.installment_get(pk=self.kwargs["pk"])
 
     @property
     def title(self):
@@ -428,7 +382,7 @@ class GrantAgreementView(StaffMixin, View):
     template_name = "funding/agreement_form.html"
 
     def render_page(self, proposal, form, plan, status=200):
-        award = Award.objects.filter(proposal=proposal).first()
+        award = selectors.award_get_for_proposal(proposal=proposal)
         return render(
             self.request,
             self.template_name,
@@ -500,9 +454,7 @@ class SignOffView(PolicyRequiredMixin, View):
         )
 
     def make_form(self, funders, data=None):
-        from associations.models import Organisation
-
-        return SignOffForm(data, funders=Organisation.objects.filter(pk__in=[f.pk for f in funders]))
+        return SignOffForm(data, funders=selectors.funders_as_queryset(funders))
 
     def get(self, request, code):
         call, funders = call_for_funder(user=request.user, code=code)
@@ -618,9 +570,7 @@ class ReviewAnswerView(StaffMixin, View):
     template_name = "funding/review_answer.html"
 
     def get_object(self, pk):
-        return get_object_or_404(
-            ReviewRequest.objects.select_related("proposal__call", "proposal__lead", "filed_by", "answered_by"), pk=pk
-        )
+        return selectors.review_request_get(pk=pk)
 
     def render_page(self, review_request, form):
         outcome = proposal_outcome(review_request.proposal)
@@ -660,7 +610,7 @@ class ReviewAnswerView(StaffMixin, View):
 
 class ReopenView(StaffMixin, View):
     def post(self, request, pk):
-        review_request = get_object_or_404(ReviewRequest.objects.select_related("proposal__call"), pk=pk)
+        review_request = selectors.review_request_get(pk=pk)
         try:
             proposal = funding_decision_reopen(review_request=review_request, by=request.user)
         except DomainError as error:
@@ -672,3 +622,116 @@ class ReopenView(StaffMixin, View):
             % {"protocol": proposal.protocol_number, "status": proposal.get_status_display()},
         )
         return redirect("funding:decision", code=proposal.call.code)
+
+
+# --- Funder and programme dashboards ---------------------------------------------------------------
+
+
+class FunderDashboardView(PolicyRequiredMixin, TemplateView):
+    """A funder's commitments, co-funded projects and shares by country; ?funder=<pk> chooses
+    among the user's funders (another funder's pk is a 404)."""
+
+    policy = is_funder_member
+    template_name = "funding/dashboards/funder.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        funder, funders = funder_for_user(user=self.request.user, funder_pk=self.request.GET.get("funder"))
+        board = funder_dashboard(funder)
+        context.update(
+            {
+                "funder": funder,
+                "funders": funders,
+                "board": board,
+                "country_chart": funder_country_chart(board),
+                "other_countries": other_countries(board),
+                "country_map": world_map(
+                    {line.country.code: line.amount for line in board.countries if line.country.code},
+                    title=_("Shares of %(funder)s by country of origin") % {"funder": funder.legal_name},
+                    value_label=_("Share"),
+                    money=True,
+                    secondary={line.country.code: line.projects for line in board.countries if line.country.code},
+                    secondary_label=_("Projects"),
+                    secondary_money=False,
+                    map_id="funder-map",
+                ),
+            }
+        )
+        return context
+
+
+# Bars in the country chart: the largest shares. The map's table lists every country, and the page
+# says how much the others add up to (one bar summing them would dwarf the rest).
+CHART_COUNTRIES = 10
+
+
+def funder_country_chart(board: FunderDashboard) -> dict:
+    lines = board.countries[:CHART_COUNTRIES]  # largest share first
+    cut = len(board.countries) > CHART_COUNTRIES
+    return bar_chart(
+        chart_id="funder-by-country",
+        title=_("The %(count)s countries with your largest shares") % {"count": len(lines)}
+        if cut
+        else _("Shares by country of origin"),
+        labels=[str(line.country.name or _("country not stated")) for line in lines],
+        datasets=[{"label": _("Share"), "values": [line.amount for line in lines]}],
+        money=True,
+        horizontal=True,
+        category_label=_("Country"),
+    )
+
+
+def other_countries(board: FunderDashboard) -> dict | None:
+    """The countries left out of the chart: how many, and their shares together."""
+    rest = board.countries[CHART_COUNTRIES:]
+    if not rest:
+        return None
+    return {"count": len(rest), "amount": sum((line.amount for line in rest), ZERO)}
+
+
+class ProgrammeDashboardView(PolicyRequiredMixin, TemplateView):
+    """The programme officers' overview: pipeline, evaluation progress, money and report runs per call."""
+
+    policy = is_staff_officer
+    template_name = "funding/dashboards/programme.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        board = programme_dashboard()
+        context.update(
+            {
+                "board": board,
+                "pipeline_chart": pipeline_chart(board),
+                "budget_chart": budget_chart(board),
+            }
+        )
+        return context
+
+
+def pipeline_chart(board: ProgrammeDashboard) -> dict:
+    return bar_chart(
+        chart_id="programme-pipeline",
+        title=_("Proposals by status, per call"),
+        labels=[line.call.code for line in board.calls],
+        datasets=[
+            {"label": label, "values": [line.pipeline[index] for line in board.calls]}
+            for index, (_status, label) in enumerate(board.statuses)
+        ],
+        stacked=True,
+        category_label=_("Call"),
+    )
+
+
+def budget_chart(board: ProgrammeDashboard) -> dict:
+    return bar_chart(
+        chart_id="programme-budget",
+        title=_("Money committed, allocated and left, per call"),
+        labels=[line.call.code for line in board.calls],
+        datasets=[
+            {"label": _("Committed"), "values": [line.committed for line in board.calls]},
+            {"label": _("Allocated"), "values": [line.allocated for line in board.calls]},
+            {"label": _("Left"), "values": [line.left for line in board.calls]},
+        ],
+        money=True,
+        category_label=_("Call"),
+    )

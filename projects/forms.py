@@ -9,7 +9,7 @@ import re
 from decimal import Decimal
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Field, Fieldset, Layout, Row
+from crispy_forms.layout import Column, Field, Fieldset, Layout, Row, Submit
 from django import forms
 from django.conf import settings
 from django.forms import BaseFormSet, formset_factory
@@ -604,3 +604,24 @@ class AttachmentForm(forms.Form):
                 _("“%(name)s” is not a PDF, ODT or DOCX document."), code="bad_type", params={"name": file.name}
             ) from None
         return file
+
+
+class ProposalWithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why do you withdraw the proposal?"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        help_text=_("Kept in the proposal's history; the programme office reads it."),
+    )
+
+    def __init__(self, *args, action: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_action = action
+        self.helper.add_input(Submit("withdraw", _("Withdraw the proposal"), css_class="btn-danger"))
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError(_("Say why the proposal is withdrawn."))
+        return reason

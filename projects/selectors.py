@@ -2,8 +2,9 @@
 
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from django.db import models
 from django.db.models import Count, QuerySet, Sum
 
 from associations.models import Organisation
@@ -15,6 +16,13 @@ from .models import Award, Proposal, ProposalPartner
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrPromise as StrPromise
+
+    from accounts.models import User
+
+    from .models import ProposalAttachment
+
+# A model of a proposal's row step (activities, budget lines, indicators).
+RowModel = TypeVar("RowModel", bound=models.Model)
 
 
 def programme_headline_numbers() -> dict:
@@ -296,3 +304,61 @@ def ngos_to_invite(proposal: Proposal) -> QuerySet[Organisation]:
         .only("pk", "legal_name", "acronym", "seat_city")
     )
     return ngos
+
+
+# --- Drafting: the editing pages' reads -------------------------------------------------------------
+
+
+def proposal_drafts_for_call(*, user: AnyUser, call: Call) -> QuerySet[Proposal]:
+    """Drafts for the call led by an organisation the user may apply for, newest first."""
+    from associations.selectors import organisations_that_can_apply
+
+    return (
+        Proposal.objects.filter(
+            call=call,
+            status=Proposal.Status.DRAFT,
+            lead__in=organisations_that_can_apply(user=user),
+        )
+        .select_related("lead")
+        .order_by("-updated_at")
+    )
+
+
+def proposal_get_fresh(*, pk: int) -> Proposal:
+    """The proposal as stored now: after a service refused a change, the page shows the current state."""
+    return Proposal.objects.get(pk=pk)
+
+
+def proposal_step_rows(*, proposal: Proposal, model: type[RowModel]) -> list[RowModel]:
+    """The saved rows (activities, budget lines, indicators) of one row step of the proposal."""
+    return list(model._default_manager.filter(proposal=proposal))
+
+
+def proposal_partner_get(*, proposal: Proposal, pk: int) -> ProposalPartner:
+    """A partnership of this proposal, with its organisation; 404 for another proposal's."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(
+        ProposalPartner.objects.select_related("organisation", "proposal"), proposal=proposal, pk=pk
+    )
+
+
+def proposal_partnership_of_user(*, proposal: Proposal, user: "User") -> ProposalPartner | None:
+    """The partnership of one of the user's organisations in this proposal, if any."""
+    return (
+        ProposalPartner.objects.filter(proposal=proposal, organisation__memberships__user=user)
+        .select_related("organisation")
+        .first()
+    )
+
+
+def proposal_attachment_get(*, proposal: Proposal, pk: int) -> "ProposalAttachment":
+    """An attachment of this proposal; 404 for another proposal's."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(proposal.attachments.select_related("proposal"), pk=pk)
+
+
+def proposal_partner_list(proposal: Proposal) -> list[ProposalPartner]:
+    """The proposal's partners, by role, with who invited them and who answered."""
+    return list(proposal.partners.select_related("organisation", "invited_by", "responded_by").order_by("role", "pk"))

@@ -43,9 +43,9 @@ def test_officers_see_the_verification_queue(client, officer):
     response = client.get(reverse("dashboard"))
     content = response.content.decode()
     assert "7 organisations are waiting" in content
-    assert reverse("associations:verification_queue") in content
-    assert reverse("associations:verification_review", args=[waiting[4].pk]) in content
-    assert reverse("associations:verification_review", args=[waiting[5].pk]) not in content  # top 5 only
+    assert reverse("associations:verification-queue") in content
+    assert reverse("associations:verification-review", args=[waiting[4].pk]) in content
+    assert reverse("associations:verification-review", args=[waiting[5].pk]) not in content  # top 5 only
     assert "Register your organisation" not in content
 
 

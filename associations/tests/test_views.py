@@ -175,9 +175,9 @@ def test_editors_see_members_but_cannot_manage_them(client, applicant, applicant
         client.post(reverse("associations:invite", args=[applicant_org.pk]), {"email": "x@example.org"}).status_code
         == 403
     )
-    url = reverse("associations:membership_role", args=[applicant_org.pk, mine.pk])
+    url = reverse("associations:membership-role", args=[applicant_org.pk, mine.pk])
     assert client.post(url, {"role": "viewer"}).status_code == 403
-    url = reverse("associations:membership_remove", args=[applicant_org.pk, mine.pk])
+    url = reverse("associations:membership-remove", args=[applicant_org.pk, mine.pk])
     assert client.post(url).status_code == 403
 
 
@@ -262,10 +262,10 @@ def test_the_last_legal_representative_is_kept(client, applicant, applicant_org)
     client.force_login(applicant)
     mine = applicant.memberships.get()
     response = client.post(
-        reverse("associations:membership_role", args=[applicant_org.pk, mine.pk]), {"role": "viewer"}, follow=True
+        reverse("associations:membership-role", args=[applicant_org.pk, mine.pk]), {"role": "viewer"}, follow=True
     )
     assert "only legal representative" in " ".join(messages_of(response))
-    response = client.post(reverse("associations:membership_remove", args=[applicant_org.pk, mine.pk]), follow=True)
+    response = client.post(reverse("associations:membership-remove", args=[applicant_org.pk, mine.pk]), follow=True)
     assert "only legal representative" in " ".join(messages_of(response))
     mine.refresh_from_db()
     assert mine.role == Membership.Role.LEGAL_REPRESENTATIVE
@@ -274,17 +274,17 @@ def test_the_last_legal_representative_is_kept(client, applicant, applicant_org)
 def test_roles_change_and_members_leave(client, applicant, applicant_org):
     colleague = MembershipFactory(organisation=applicant_org, role=Membership.Role.VIEWER)
     client.force_login(applicant)
-    client.post(reverse("associations:membership_role", args=[applicant_org.pk, colleague.pk]), {"role": "editor"})
+    client.post(reverse("associations:membership-role", args=[applicant_org.pk, colleague.pk]), {"role": "editor"})
     colleague.refresh_from_db()
     assert colleague.role == "editor"
-    client.post(reverse("associations:membership_remove", args=[applicant_org.pk, colleague.pk]))
+    client.post(reverse("associations:membership-remove", args=[applicant_org.pk, colleague.pk]))
     assert not Membership.objects.filter(pk=colleague.pk).exists()
 
 
 def test_a_membership_of_another_organisation_is_not_found(client, applicant, applicant_org, ngo_member):
     other = ngo_member.memberships.get()
     client.force_login(applicant)
-    url = reverse("associations:membership_remove", args=[applicant_org.pk, other.pk])
+    url = reverse("associations:membership-remove", args=[applicant_org.pk, other.pk])
     assert client.post(url).status_code == 404
     assert Membership.objects.filter(pk=other.pk).exists()
 
@@ -292,7 +292,7 @@ def test_a_membership_of_another_organisation_is_not_found(client, applicant, ap
 def test_cancel_an_invitation(client, applicant, applicant_org):
     invitation = InvitationFactory(organisation=applicant_org)
     client.force_login(applicant)
-    client.post(reverse("associations:invitation_revoke", args=[applicant_org.pk, invitation.pk]))
+    client.post(reverse("associations:invitation-revoke", args=[applicant_org.pk, invitation.pk]))
     assert not Invitation.objects.exists()
     assert client.get(reverse("associations:invitation", args=[invitation.token])).status_code == 404
 
@@ -400,15 +400,15 @@ def test_no_statute_no_download(client, applicant, applicant_org):
 def test_the_queue_lists_pending_organisations_only(client, officer, applicant_org):
     waiting = PendingOrganisationFactory(legal_name="In coda APS")
     client.force_login(officer)
-    response = client.get(reverse("associations:verification_queue"))
+    response = client.get(reverse("associations:verification-queue"))
     assert list(response.context["organisations"]) == [waiting]
 
 
 def test_applicants_cannot_open_the_queue_or_decide(client, applicant):
     waiting = PendingOrganisationFactory()
     client.force_login(applicant)
-    assert client.get(reverse("associations:verification_queue")).status_code == 403
-    assert client.get(reverse("associations:verification_review", args=[waiting.pk])).status_code == 403
+    assert client.get(reverse("associations:verification-queue")).status_code == 403
+    assert client.get(reverse("associations:verification-review", args=[waiting.pk])).status_code == 403
     assert client.post(reverse("associations:verify", args=[waiting.pk])).status_code == 403
     waiting.refresh_from_db()
     assert waiting.verification_status == "pending"
@@ -417,7 +417,7 @@ def test_applicants_cannot_open_the_queue_or_decide(client, applicant):
 def test_review_shows_the_data_and_the_statute(client, officer, pending_with_statute):
     organisation, representative = pending_with_statute
     client.force_login(officer)
-    content = client.get(reverse("associations:verification_review", args=[organisation.pk])).content.decode()
+    content = client.get(reverse("associations:verification-review", args=[organisation.pk])).content.decode()
     assert organisation.codice_fiscale in content
     assert reverse("associations:statute", args=[organisation.pk]) in content
     assert representative.email in content
@@ -429,7 +429,7 @@ def test_officer_verifies(client, officer, pending_with_statute, django_capture_
     client.force_login(officer)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("associations:verify", args=[organisation.pk]))
-    assert response["Location"] == reverse("associations:verification_queue")
+    assert response["Location"] == reverse("associations:verification-queue")
     organisation.refresh_from_db()
     assert organisation.is_verified and organisation.can_apply
     assert organisation.status_changes.last().changed_by == officer

@@ -21,7 +21,7 @@ ROWS = {
     "calls:list": (None, "get", everyone(200)),
     "calls:detail": (lambda data: {"code": data["call"].code}, "get", everyone(200)),
     # Members of a migrant association or NGO ask questions about a published call.
-    "calls:question_ask": (
+    "calls:question-ask": (
         lambda data: {"code": data["call"].code},
         "get",
         {**signed_in(403), "applicant": 200, "ngo_member": 200},
@@ -33,10 +33,10 @@ ROWS = {
         {**everyone(404), "officer": 200, "admin_user": 200},
     ),
     "calls:manage": (None, "get", STAFF),
-    "calls:manage_new": (None, "get", STAFF),
-    "calls:manage_questions": (None, "get", STAFF),
-    "calls:manage_question_answer": (lambda data: {"pk": data["call_question"].pk}, "get", STAFF),
-    "calls:manage_edit": (_draft, "get", STAFF),
-    "calls:manage_publish": (_draft, "get", STAFF),
-    "calls:manage_copy": (_draft, "get", STAFF),
+    "calls:manage-new": (None, "get", STAFF),
+    "calls:manage-questions": (None, "get", STAFF),
+    "calls:manage-question-answer": (lambda data: {"pk": data["call_question"].pk}, "get", STAFF),
+    "calls:manage-edit": (_draft, "get", STAFF),
+    "calls:manage-publish": (_draft, "get", STAFF),
+    "calls:manage-copy": (_draft, "get", STAFF),
 }

@@ -89,11 +89,11 @@ def test_copy_refuses_a_taken_or_reserved_code(source, officer, code):
 
 def test_copy_page_creates_the_draft_and_opens_its_edit_page(client, officer, source):
     client.force_login(officer)
-    url = reverse("calls:manage_copy", kwargs={"code": source.code})
+    url = reverse("calls:manage-copy", kwargs={"code": source.code})
     assert client.get(url).status_code == 200
     response = client.post(url, {"code": "COSV-2027"})
     assert response.status_code == 302
-    assert response["Location"] == reverse("calls:manage_edit", kwargs={"code": "COSV-2027"})
+    assert response["Location"] == reverse("calls:manage-edit", kwargs={"code": "COSV-2027"})
     assert Call.objects.get(code="COSV-2027").criteria.count() == 2
     taken = client.post(url, {"code": "COSV-2027"})
     assert taken.status_code == 200 and "A call with this code already exists." in taken.content.decode()

@@ -80,7 +80,7 @@ def test_a_date_time_is_entered_and_shown_in_rome_time():
 def test_officer_creates_a_draft_with_every_part(client, officer):
     funder = FunderFactory()
     client.force_login(officer)
-    response = client.post(reverse("calls:manage_new"), new_call_data(funder))
+    response = client.post(reverse("calls:manage-new"), new_call_data(funder))
     assert response.status_code == 302, response.context and response.context["form"].errors
     call = Call.objects.get(code="COSV-2027")
     assert call.status == Call.Status.DRAFT
@@ -97,7 +97,7 @@ def test_invalid_formset_input_saves_nothing_and_keeps_what_was_typed(client, of
     funder = FunderFactory()
     client.force_login(officer)
     data = new_call_data(funder, **{"criteria-0-min_threshold": "25", "call-title_it": "Titolo scritto a mano"})
-    response = client.post(reverse("calls:manage_new"), data)
+    response = client.post(reverse("calls:manage-new"), data)
     assert response.status_code == 200
     html = response.content.decode()
     assert "The minimum score cannot be above the maximum score." in html
@@ -112,7 +112,7 @@ def test_a_file_that_is_not_a_pdf_is_refused_by_its_content(client, officer):
     client.force_login(officer)
     data = new_call_data(FunderFactory())
     data["documents-0-file"] = SimpleUploadedFile("bando.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
-    response = client.post(reverse("calls:manage_new"), data)
+    response = client.post(reverse("calls:manage-new"), data)
     assert "is not a PDF document" in response.content.decode()
     assert not Call.objects.exists()
 
@@ -124,27 +124,27 @@ def test_a_file_too_large_is_refused(client, officer, settings):
     data["documents-0-file"] = SimpleUploadedFile(
         "bando.pdf", PDF + b"0" * (1024 * 1024), content_type="application/pdf"
     )
-    assert "The file is too large" in client.post(reverse("calls:manage_new"), data).content.decode()
+    assert "The file is too large" in client.post(reverse("calls:manage-new"), data).content.decode()
 
 
 def test_bad_dates_and_a_reserved_code_are_explained(client, officer):
     client.force_login(officer)
     data = new_call_data(FunderFactory(), **{"call-closes_at": "2026-11-01T12:00", "call-code": "manage"})
-    html = client.post(reverse("calls:manage_new"), data).content.decode()
+    html = client.post(reverse("calls:manage-new"), data).content.decode()
     assert "The deadline must come after the opening." in html
     assert "cannot be used as a call code" in html
 
 
 def test_only_funders_can_be_chosen_for_a_commitment(client, officer):
     client.force_login(officer)
-    html = client.post(reverse("calls:manage_new"), new_call_data(NGOFactory())).content.decode()
+    html = client.post(reverse("calls:manage-new"), new_call_data(NGOFactory())).content.decode()
     assert "Select a valid choice" in html
     assert not Call.objects.exists()
 
 
 def test_editing_a_draft_round_trips_and_deletes_rows(client, officer, publishable_call):
     client.force_login(officer)
-    url = reverse("calls:manage_edit", kwargs={"code": publishable_call.code})
+    url = reverse("calls:manage-edit", kwargs={"code": publishable_call.code})
     data = page_data(client.get(url).context)
     data["call-title_en"] = "Edited title"
     criterion_b = publishable_call.criteria.get(code="B")
@@ -165,7 +165,7 @@ def test_editing_a_draft_round_trips_and_deletes_rows(client, officer, publishab
 def test_after_publication_only_documents_and_faq_can_change(client, officer, publishable_call):
     call_publish(call=publishable_call, by=officer)
     client.force_login(officer)
-    url = reverse("calls:manage_edit", kwargs={"code": publishable_call.code})
+    url = reverse("calls:manage-edit", kwargs={"code": publishable_call.code})
     response = client.get(url)
     assert response.context["form"] is None
     assert [title for title, _f in response.context["parts"]] == ["Call documents", "Questions and answers (FAQ)"]
@@ -205,7 +205,7 @@ def test_the_service_refuses_frozen_parts_of_a_published_call(officer, publishab
 def test_a_published_documents_file_cannot_be_replaced(client, officer, publishable_call):
     call_publish(call=publishable_call, by=officer)
     client.force_login(officer)
-    url = reverse("calls:manage_edit", kwargs={"code": publishable_call.code})
+    url = reverse("calls:manage-edit", kwargs={"code": publishable_call.code})
     data = page_data(client.get(url).context)
     original = publishable_call.documents.get().file.name
     data["documents-0-file"] = SimpleUploadedFile("other.pdf", PDF, content_type="application/pdf")
@@ -227,14 +227,14 @@ def test_duplicate_criterion_codes_are_refused(client, officer):
             "criteria-1-weight": "0",
         }
     )
-    response = client.post(reverse("calls:manage_new"), data)
+    response = client.post(reverse("calls:manage-new"), data)
     assert response.status_code == 200
     assert not EvaluationCriterion.objects.exists()
 
 
 def test_edit_page_of_an_unknown_code_is_not_found(client, officer):
     client.force_login(officer)
-    assert client.get(reverse("calls:manage_edit", kwargs={"code": "NOPE"})).status_code == 404
+    assert client.get(reverse("calls:manage-edit", kwargs={"code": "NOPE"})).status_code == 404
 
 
 def test_existing_criteria_show_on_the_edit_page(client, officer):
@@ -243,5 +243,5 @@ def test_existing_criteria_show_on_the_edit_page(client, officer):
     client.force_login(officer)
     assert (
         "Radicamento sul territorio"
-        in client.get(reverse("calls:manage_edit", kwargs={"code": call.code})).content.decode()
+        in client.get(reverse("calls:manage-edit", kwargs={"code": call.code})).content.decode()
     )

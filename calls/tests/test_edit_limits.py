@@ -25,7 +25,7 @@ MESSAGES = {
 @pytest.mark.parametrize("part", list(CALL_PART_LIMITS))
 def test_a_forged_entry_count_is_refused_with_a_message_and_nothing_saved(client, officer, publishable_call, part):
     client.force_login(officer)
-    url = reverse("calls:manage_edit", kwargs={"code": publishable_call.code})
+    url = reverse("calls:manage-edit", kwargs={"code": publishable_call.code})
     data = page_data(client.get(url).context)
     data["call-title_en"] = "Edited title"
     data[f"{part}-TOTAL_FORMS"] = "999999"
@@ -51,7 +51,7 @@ def test_empty_cost_category_rows_stop_at_the_number_of_categories(client, offic
     for category in CostCategory.values:
         EligibleCostCategory.objects.create(call=publishable_call, category=category)
     client.force_login(officer)
-    url = reverse("calls:manage_edit", kwargs={"code": publishable_call.code})
+    url = reverse("calls:manage-edit", kwargs={"code": publishable_call.code})
 
     response = client.get(url)
 

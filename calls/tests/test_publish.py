@@ -150,7 +150,7 @@ def test_publish_page_lists_the_problems_and_changes_nothing(client, officer):
     call = CallFactory(status=Call.Status.DRAFT, eligible_countries=[])
     client.force_login(officer)
     client.cookies["django_language"] = "en"
-    url = reverse("calls:manage_publish", kwargs={"code": call.code})
+    url = reverse("calls:manage-publish", kwargs={"code": call.code})
     html = client.get(url).content.decode()
     assert "No eligible country of origin is selected." in html
     assert "There is no evaluation criterion." in html
@@ -165,7 +165,7 @@ def test_publish_page_lists_the_problems_and_changes_nothing(client, officer):
 
 def test_publish_page_publishes_a_complete_draft(client, officer, publishable_call):
     client.force_login(officer)
-    url = reverse("calls:manage_publish", kwargs={"code": publishable_call.code})
+    url = reverse("calls:manage-publish", kwargs={"code": publishable_call.code})
     assert b'<form method="post">' in client.get(url).content
     response = client.post(url)
     assert response.status_code == 302

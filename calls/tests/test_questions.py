@@ -29,7 +29,7 @@ def test_applicant_asks_staff_answer_and_publish_it_appears_publicly(
     client.force_login(applicant)
     assert "Send the question" in detail(client, open_call)
     response = client.post(
-        reverse("calls:question_ask", kwargs={"code": open_call.code}),
+        reverse("calls:question-ask", kwargs={"code": open_call.code}),
         {"question": "Il cofinanziamento può essere valorizzato in natura?"},
     )
     assert response.status_code == 302
@@ -40,12 +40,12 @@ def test_applicant_asks_staff_answer_and_publish_it_appears_publicly(
     assert "valorizzato in natura" not in detail(client, open_call)
 
     client.force_login(officer)
-    waiting = client.get(reverse("calls:manage_questions"))
+    waiting = client.get(reverse("calls:manage-questions"))
     assert [q.pk for q in waiting.context["questions"]] == [question.pk]
     prefix = f"q{question.pk}"
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("calls:manage_question_answer", kwargs={"pk": question.pk}),
+            reverse("calls:manage-question-answer", kwargs={"pk": question.pk}),
             {
                 f"{prefix}-question": "Il cofinanziamento può essere valorizzato in natura?",
                 f"{prefix}-answer": "Sì, fino al 10% del costo totale.",
@@ -60,7 +60,7 @@ def test_applicant_asks_staff_answer_and_publish_it_appears_publicly(
     client.logout()
     html = detail(client, open_call)
     assert "valorizzato in natura" in html and "Sì, fino al 10% del costo totale." in html
-    assert client.get(reverse("calls:manage_questions")).status_code == 302  # the staff page asks to log in
+    assert client.get(reverse("calls:manage-questions")).status_code == 302  # the staff page asks to log in
 
 
 def test_an_answer_saved_without_publishing_stays_hidden(client, officer, open_call):
@@ -68,7 +68,7 @@ def test_an_answer_saved_without_publishing_stays_hidden(client, officer, open_c
     client.force_login(officer)
     prefix = f"q{question.pk}"
     client.post(
-        reverse("calls:manage_question_answer", kwargs={"pk": question.pk}),
+        reverse("calls:manage-question-answer", kwargs={"pk": question.pk}),
         {f"{prefix}-question": question.question, f"{prefix}-answer": "Bozza di risposta"},
     )
     question.refresh_from_db()
@@ -82,7 +82,7 @@ def test_publishing_without_an_answer_is_refused_and_keeps_the_input(client, off
     client.force_login(officer)
     prefix = f"q{question.pk}"
     response = client.post(
-        reverse("calls:manage_question_answer", kwargs={"pk": question.pk}),
+        reverse("calls:manage-question-answer", kwargs={"pk": question.pk}),
         {f"{prefix}-question": "Testo corretto a mano", f"{prefix}-answer": "", f"{prefix}-publish": "on"},
     )
     assert response.status_code == 200
@@ -95,7 +95,7 @@ def test_publishing_without_an_answer_is_refused_and_keeps_the_input(client, off
 def test_anonymous_visitors_are_sent_to_log_in(client, open_call):
     html = detail(client, open_call)
     assert "Log in</a> as a member of a migrant association" in html
-    response = client.post(reverse("calls:question_ask", kwargs={"code": open_call.code}), {"question": "?"})
+    response = client.post(reverse("calls:question-ask", kwargs={"code": open_call.code}), {"question": "?"})
     assert response.status_code == 302 and "login" in response["Location"]
     assert not CallQuestion.objects.exists()
 
@@ -103,7 +103,7 @@ def test_anonymous_visitors_are_sent_to_log_in(client, open_call):
 @pytest.mark.parametrize("role", ["funder_viewer", "evaluator", "outsider"])
 def test_only_association_and_ngo_members_may_ask(client, request, open_call, role):
     client.force_login(request.getfixturevalue(role))
-    response = client.post(reverse("calls:question_ask", kwargs={"code": open_call.code}), {"question": "Posso?"})
+    response = client.post(reverse("calls:question-ask", kwargs={"code": open_call.code}), {"question": "Posso?"})
     assert response.status_code == 403
     assert "Send the question" not in detail(client, open_call)
     assert not CallQuestion.objects.exists()
@@ -111,13 +111,13 @@ def test_only_association_and_ngo_members_may_ask(client, request, open_call, ro
 
 def test_an_ngo_member_may_ask(client, ngo_member, open_call):
     client.force_login(ngo_member)
-    client.post(reverse("calls:question_ask", kwargs={"code": open_call.code}), {"question": "Domanda dell'ONG"})
+    client.post(reverse("calls:question-ask", kwargs={"code": open_call.code}), {"question": "Domanda dell'ONG"})
     assert CallQuestion.objects.get().asked_by == ngo_member
 
 
 def test_an_empty_question_is_refused_with_the_form_shown_again(client, applicant, open_call):
     client.force_login(applicant)
-    response = client.post(reverse("calls:question_ask", kwargs={"code": open_call.code}), {"question": ""})
+    response = client.post(reverse("calls:question-ask", kwargs={"code": open_call.code}), {"question": ""})
     assert response.status_code == 200
     assert "This field is required." in response.content.decode()
     assert not CallQuestion.objects.exists()
@@ -131,9 +131,9 @@ def test_no_questions_after_the_deadline_nor_about_drafts(client, applicant):
         call_question_ask(call=closed, question="Troppo tardi?", by=applicant)
     client.force_login(applicant)
     assert "Send the question" not in detail(client, closed)
-    response = client.post(reverse("calls:question_ask", kwargs={"code": closed.code}), {"question": "Tardi?"})
+    response = client.post(reverse("calls:question-ask", kwargs={"code": closed.code}), {"question": "Tardi?"})
     assert response.status_code == 200 and "Questions can be asked only until the deadline" in response.content.decode()
-    assert client.get(reverse("calls:question_ask", kwargs={"code": draft.code})).status_code == 404
+    assert client.get(reverse("calls:question-ask", kwargs={"code": draft.code})).status_code == 404
     assert not CallQuestion.objects.exists()
 
 
@@ -141,7 +141,7 @@ def test_no_questions_after_the_deadline_nor_about_drafts(client, applicant):
 
 
 def ask_url(call):
-    return reverse("calls:question_ask", kwargs={"code": call.code})
+    return reverse("calls:question-ask", kwargs={"code": call.code})
 
 
 def shown_token(client, call) -> str:

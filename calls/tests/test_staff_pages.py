@@ -31,12 +31,12 @@ def received(call, count):
 
 STAFF_PAGES = [
     ("calls:manage", None),
-    ("calls:manage_new", None),
-    ("calls:manage_questions", None),
-    ("calls:manage_edit", "code"),
-    ("calls:manage_publish", "code"),
-    ("calls:manage_copy", "code"),
-    ("calls:manage_question_answer", "pk"),
+    ("calls:manage-new", None),
+    ("calls:manage-questions", None),
+    ("calls:manage-edit", "code"),
+    ("calls:manage-publish", "code"),
+    ("calls:manage-copy", "code"),
+    ("calls:manage-question-answer", "pk"),
 ]
 ROLES = {
     "applicant": 403,
@@ -78,8 +78,8 @@ def test_staff_pages_send_anonymous_visitors_to_log_in(client, draft, name, kind
 @pytest.mark.parametrize("role", ["applicant", "funder_viewer", "evaluator"])
 def test_non_staff_cannot_publish_or_copy_by_post(client, request, draft, role):
     client.force_login(request.getfixturevalue(role))
-    assert client.post(reverse("calls:manage_publish", kwargs={"code": draft.code})).status_code == 403
-    assert client.post(reverse("calls:manage_copy", kwargs={"code": draft.code}), {"code": "X-1"}).status_code == 403
+    assert client.post(reverse("calls:manage-publish", kwargs={"code": draft.code})).status_code == 403
+    assert client.post(reverse("calls:manage-copy", kwargs={"code": draft.code}), {"code": "X-1"}).status_code == 403
     assert Call.objects.count() == 1 and Call.objects.get().status == "draft"
 
 
@@ -104,8 +104,8 @@ def test_staff_list_shows_drafts_first_with_numbers(client, officer):
     assert rows["COSV-PUB"].budget() == Decimal("1500.00")
     assert rows["COSV-DRAFT"].budget() == Decimal("0.00")
     html = response.content.decode()
-    assert reverse("calls:manage_publish", kwargs={"code": "COSV-DRAFT"}) in html
-    assert reverse("calls:manage_publish", kwargs={"code": "COSV-PUB"}) not in html
+    assert reverse("calls:manage-publish", kwargs={"code": "COSV-DRAFT"}) in html
+    assert reverse("calls:manage-publish", kwargs={"code": "COSV-PUB"}) not in html
 
 
 def test_staff_list_filters_by_status(client, officer):
@@ -131,7 +131,7 @@ def test_questions_page_runs_a_bounded_number_of_queries(client, officer, django
         CallQuestionFactory(call=call)
     client.force_login(officer)
     with django_assert_max_num_queries(12):
-        response = client.get(reverse("calls:manage_questions"))
+        response = client.get(reverse("calls:manage-questions"))
     assert len(response.context["questions"]) == 15
 
 
@@ -156,7 +156,7 @@ def test_officer_dashboard_lists_calls_and_drafts(officer):
     assert [c.code for c in section["drafts"]] == ["COSV-NEXT"]
     assert section["questions_waiting"] == 1
     html = render_sections(officer)
-    assert "€ 250,000.00" in html and reverse("calls:manage_publish", kwargs={"code": "COSV-NEXT"}) in html
+    assert "€ 250,000.00" in html and reverse("calls:manage-publish", kwargs={"code": "COSV-NEXT"}) in html
 
 
 def test_officer_dashboard_counts_waiting_questions_with_or_without_running_calls(officer):

@@ -288,7 +288,7 @@ def test_the_selectors_agree_with_the_pages(funder, programme):
 
 
 def test_the_country_chart_shows_the_ten_largest_shares_and_the_page_sums_the_rest(client, funder, member):
-    from funding.views_dashboards import CHART_COUNTRIES
+    from funding.views import CHART_COUNTRIES
 
     countries = ("SN", "PE", "MA", "EC", "UA", "BR", "AR", "BO", "CO", "PK", "BJ", "MD")
     co_funded_call(
@@ -314,4 +314,4 @@ def test_a_report_run_whose_requester_was_deleted_is_listed_without_a_name(clien
     client.force_login(officer)
     response = client.get(PROGRAMME_URL)
     assert response.status_code == 200
-    assert reverse("reports:run_detail", kwargs={"pk": run.pk}) in response.content.decode()
+    assert reverse("reports:run-detail", kwargs={"pk": run.pk}) in response.content.decode()

@@ -1,4 +1,4 @@
-"""The proposals' sections of /dashboard/ (projects/dashboard.py), per role, and their query count."""
+"""The proposals' sections of /dashboard/ (projects/dashboard_sections.py), per role, and their query count."""
 
 from datetime import timedelta
 
@@ -11,7 +11,7 @@ from django.utils import timezone
 from associations.models import Membership
 from associations.tests.factories import MembershipFactory, NGOFactory, OrganisationFactory
 from calls.tests.factories import CallFactory
-from projects.dashboard import dashboard_sections
+from projects.dashboard_sections import dashboard_sections
 from projects.models import Proposal, ProposalPartner
 from projects.services import proposal_submit, proposal_transition
 from projects.tests.factories import ProposalFactory, ProposalPartnerFactory, eligible_call, eligible_proposal

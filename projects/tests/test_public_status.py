@@ -12,7 +12,7 @@ from associations.models import Membership
 from associations.tests.factories import MembershipFactory, NGOFactory
 from calls.models import Call
 from evaluation.tests.factories import closed_call, lead_member, submitted_proposal, with_status
-from projects.dashboard import dashboard_sections
+from projects.dashboard_sections import dashboard_sections
 from projects.models import Proposal, ProposalPartner
 from projects.selectors import proposal_public_status
 from projects.tests.factories import ProposalPartnerFactory

@@ -19,8 +19,8 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
@@ -28,6 +28,7 @@ from django.views.generic import FormView
 
 from associations.selectors import organisations_that_can_apply
 from calls.models import Call, CostCategory
+from calls.selectors import call_cost_categories, call_get_published, call_required_attachment_get
 from cosviluppo.lib.exceptions import DomainError
 from cosviluppo.lib.money import ZERO
 
@@ -42,7 +43,7 @@ from ..forms import (
     VersionForm,
     row_formset,
 )
-from ..models import Proposal, ProposalPartner
+from ..models import Proposal
 from ..permissions import (
     ProposalActions,
     can_answer_partnership,
@@ -57,10 +58,17 @@ from ..selectors import (
     budget_summary,
     ngos_to_invite,
     partner_get_for_member,
+    proposal_attachment_get,
     proposal_document_context,
+    proposal_drafts_for_call,
     proposal_get_for_documents,
     proposal_get_for_user,
+    proposal_get_fresh,
+    proposal_partner_get,
+    proposal_partner_list,
+    proposal_partnership_of_user,
     proposal_step_progress,
+    proposal_step_rows,
 )
 from ..services.editing import (
     FIELD_STEPS,
@@ -106,7 +114,7 @@ class ProposalStartView(LoginRequiredMixin, FormView):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.call = get_object_or_404(Call.objects.published(), code=kwargs["code"])
+        self.call = call_get_published(code=kwargs["code"])
         if not can_start_proposal(request.user):
             raise PermissionDenied
         if not self.call.is_open_at(timezone.now()):
@@ -126,15 +134,7 @@ class ProposalStartView(LoginRequiredMixin, FormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["call"] = self.call
-        context["existing_drafts"] = (
-            Proposal.objects.filter(
-                call=self.call,
-                status=Proposal.Status.DRAFT,
-                lead__in=organisations_that_can_apply(user=self.request.user),
-            )
-            .select_related("lead")
-            .order_by("-updated_at")
-        )
+        context["existing_drafts"] = proposal_drafts_for_call(user=self.request.user, call=self.call)
         return context
 
     def form_valid(self, form):
@@ -239,7 +239,7 @@ def _neighbours(step: str, editable=None) -> tuple[str | None, str | None]:
 
 def _categories(call: Call) -> list[tuple[str, str]]:
     """The cost categories a budget line may use: the call's, or all when it lists none."""
-    eligible = {row.category for row in call.cost_categories.all()}
+    eligible = call_cost_categories(call)
     return [(value, label) for value, label in CostCategory.choices if not eligible or value in eligible]
 
 
@@ -270,7 +270,7 @@ class StepPageMixin(ProposalEditMixin):
             )
             return {"form": form}
         model = ROW_STEPS[step][0]
-        rows = [] if data is not None else list(model.objects.filter(proposal=proposal))
+        rows = [] if data is not None else proposal_step_rows(proposal=proposal, model=model)
         categories = _categories(proposal.call) if step == "budget" else None
         return {
             "version_form": VersionForm(data, initial={"version": proposal.version}),
@@ -331,9 +331,7 @@ class StepPageMixin(ProposalEditMixin):
 
     def render_partners(self, invite_form=None, origin_form=None, status=200):
         proposal = self.proposal
-        partners = list(
-            proposal.partners.select_related("organisation", "invited_by", "responded_by").order_by("role", "pk")
-        )
+        partners = proposal_partner_list(proposal)
         context = self.page_context(
             "partners",
             partners=partners,
@@ -398,7 +396,7 @@ class ProposalStepView(StepPageMixin, View):
                 by=request.user,
             )
         except ProposalFrozen:
-            return self.frozen_response(Proposal.objects.get(pk=self.proposal.pk))
+            return self.frozen_response(proposal_get_fresh(pk=self.proposal.pk))
         except EditConflict as conflict:
             return self.render_conflict(step, forms, conflict)
         except DomainError as error:
@@ -448,7 +446,7 @@ class ProposalAutosaveView(StepPageMixin, View):
                 by=request.user,
             )
         except ProposalFrozen:
-            return self.frozen_response(Proposal.objects.get(pk=self.proposal.pk))
+            return self.frozen_response(proposal_get_fresh(pk=self.proposal.pk))
         except EditConflict as conflict:
             return render(
                 request,
@@ -528,7 +526,7 @@ class PartnerInviteView(StepPageMixin, View):
                     by=request.user,
                 )
             except ProposalFrozen:
-                return self.frozen_response(Proposal.objects.get(pk=self.proposal.pk))
+                return self.frozen_response(proposal_get_fresh(pk=self.proposal.pk))
             except DomainError as error:
                 messages.error(request, error.message)
             else:
@@ -559,7 +557,7 @@ class OriginPartnerAddView(StepPageMixin, View):
                     by=request.user,
                 )
             except ProposalFrozen:
-                return self.frozen_response(Proposal.objects.get(pk=self.proposal.pk))
+                return self.frozen_response(proposal_get_fresh(pk=self.proposal.pk))
             except DomainError as error:
                 messages.error(request, error.message)
             else:
@@ -574,14 +572,12 @@ class PartnerRemoveView(ProposalEditMixin, View):
     edit_step = "partners"
 
     def post(self, request, pk, partner_pk):
-        partner = get_object_or_404(
-            ProposalPartner.objects.select_related("organisation", "proposal"), proposal=self.proposal, pk=partner_pk
-        )
+        partner = proposal_partner_get(proposal=self.proposal, pk=partner_pk)
         name = partner.organisation.legal_name
         try:
             proposal_partner_remove(partner=partner, by=request.user)
         except ProposalFrozen:
-            return self.frozen_response(Proposal.objects.get(pk=self.proposal.pk))
+            return self.frozen_response(proposal_get_fresh(pk=self.proposal.pk))
         messages.success(request, _("%(name)s is no longer a partner of this proposal.") % {"name": name})
         return redirect("projects:proposal-edit", pk=pk, step="partners")
 
@@ -649,7 +645,7 @@ class AttachmentUploadView(StepPageMixin, View):
         if slot != "other":
             if not slot.isdigit():
                 raise Http404
-            required = get_object_or_404(self.proposal.call.required_attachments.all(), pk=int(slot))
+            required = call_required_attachment_get(call=self.proposal.call, pk=int(slot))
         form = AttachmentForm(request.POST, request.FILES, required_attachment=required)
         if form.is_valid():
             try:
@@ -662,7 +658,7 @@ class AttachmentUploadView(StepPageMixin, View):
                     by=request.user,
                 )
             except ProposalFrozen:
-                return self.frozen_response(Proposal.objects.get(pk=self.proposal.pk))
+                return self.frozen_response(proposal_get_fresh(pk=self.proposal.pk))
             except DomainError as error:
                 messages.error(request, error.message)
             else:
@@ -677,12 +673,12 @@ class AttachmentDeleteView(ProposalEditMixin, View):
     edit_step = "attachments"
 
     def post(self, request, pk, attachment_pk):
-        attachment = get_object_or_404(self.proposal.attachments.select_related("proposal"), pk=attachment_pk)
+        attachment = proposal_attachment_get(proposal=self.proposal, pk=attachment_pk)
         title = attachment.title
         try:
             proposal_attachment_delete(attachment=attachment, by=request.user)
         except ProposalFrozen:
-            return self.frozen_response(Proposal.objects.get(pk=self.proposal.pk))
+            return self.frozen_response(proposal_get_fresh(pk=self.proposal.pk))
         messages.success(request, _("“%(title)s” is removed.") % {"title": title})
         return redirect("projects:proposal-edit", pk=pk, step="attachments")
 
@@ -693,7 +689,7 @@ class AttachmentDownloadView(LoginRequiredMixin, View):
 
     def get(self, request, pk, attachment_pk):
         proposal = proposal_get_for_documents(user=request.user, pk=pk)
-        attachment = get_object_or_404(proposal.attachments.all(), pk=attachment_pk)
+        attachment = proposal_attachment_get(proposal=proposal, pk=attachment_pk)
         try:
             handle = attachment.file.open("rb")
         except (FileNotFoundError, ValueError) as error:
@@ -736,9 +732,7 @@ class ProposalDetailView(LoginRequiredMixin, View):
                 "link_attachments": True,
                 "steps": steps_nav(proposal, None, actions.editable_steps) if actions.editable_steps else [],
                 "my_partnership": (
-                    ProposalPartner.objects.filter(proposal=proposal, organisation__memberships__user=user)
-                    .select_related("organisation")
-                    .first()
+                    proposal_partnership_of_user(proposal=proposal, user=user)
                     if actions.can_answer_as_partner
                     else None
                 ),
@@ -766,23 +760,3 @@ def _follow_up_links(proposal: Proposal, actions: ProposalActions, *, now) -> di
     # Staff read the proposal's actual status; applicants see the outcome once it is published.
     links["show_internal_status"] = actions.can_see_internal_status
     return links
-
-
-urlpatterns = [
-    path("start/<slug:code>/", ProposalStartView.as_view(), name="proposal-start"),
-    path("<int:pk>/", ProposalDetailView.as_view(), name="proposal-detail"),
-    path("<int:pk>/edit/<slug:step>/", ProposalStepView.as_view(), name="proposal-edit"),
-    path("<int:pk>/edit/<slug:step>/autosave/", ProposalAutosaveView.as_view(), name="proposal-autosave"),
-    path("<int:pk>/budget/totals/", BudgetTotalsView.as_view(), name="proposal-budget-totals"),
-    path("<int:pk>/partners/invite/", PartnerInviteView.as_view(), name="partner-invite"),
-    path("<int:pk>/partners/origin/", OriginPartnerAddView.as_view(), name="partner-add-origin"),
-    path("<int:pk>/partners/<int:partner_pk>/remove/", PartnerRemoveView.as_view(), name="partner-remove"),
-    path("partnerships/<int:pk>/", PartnerRespondView.as_view(), name="partner-respond"),
-    path("<int:pk>/attachments/", AttachmentUploadView.as_view(), name="attachment-upload"),
-    path("<int:pk>/attachments/<int:attachment_pk>/", AttachmentDownloadView.as_view(), name="attachment-download"),
-    path(
-        "<int:pk>/attachments/<int:attachment_pk>/delete/",
-        AttachmentDeleteView.as_view(),
-        name="attachment-delete",
-    ),
-]

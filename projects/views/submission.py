@@ -4,25 +4,22 @@ Every proposal is fetched through proposal_get_for_user (404 when the user may n
 what the user may do with a visible proposal is the permission predicates' answer (403).
 """
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views import View
 
 from cosviluppo.lib.exceptions import DomainError
 from cosviluppo.templatetags.formatting import rome_datetime
 
 from .. import permissions
+from ..forms import ProposalWithdrawForm
 from ..models import Proposal
 from ..receipts import proposal_receipt_pdf, receipt_filename
 from ..selectors import proposal_get_for_user
@@ -79,27 +76,6 @@ class ProposalSubmitView(LoginRequiredMixin, View):
         return _detail(submitted)
 
 
-class ProposalWithdrawForm(forms.Form):
-    reason = forms.CharField(
-        label=gettext_lazy("Why do you withdraw the proposal?"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=2000,
-        help_text=gettext_lazy("Kept in the proposal's history; the programme office reads it."),
-    )
-
-    def __init__(self, *args, action: str = "", **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_action = action
-        self.helper.add_input(Submit("withdraw", gettext_lazy("Withdraw the proposal"), css_class="btn-danger"))
-
-    def clean_reason(self):
-        reason = self.cleaned_data["reason"].strip()
-        if not reason:
-            raise forms.ValidationError(_("Say why the proposal is withdrawn."))
-        return reason
-
-
 class ProposalWithdrawView(LoginRequiredMixin, View):
     """GET: the confirmation page with the reason; POST: withdraw."""
 
@@ -151,10 +127,3 @@ class ProposalReceiptView(LoginRequiredMixin, View):
         response["Content-Disposition"] = f'attachment; filename="{receipt_filename(proposal)}"'
         response["Cache-Control"] = "private, no-store"
         return response
-
-
-urlpatterns = [
-    path("<int:pk>/submit/", ProposalSubmitView.as_view(), name="proposal-submit"),
-    path("<int:pk>/withdraw/", ProposalWithdrawView.as_view(), name="proposal-withdraw"),
-    path("<int:pk>/receipt.pdf", ProposalReceiptView.as_view(), name="proposal-receipt"),
-]

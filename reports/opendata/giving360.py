@@ -179,7 +179,7 @@ def package_metadata(publisher: Publisher) -> dict:
             "website": absolute_url("/"),
         },
         "license": license_url(),
-        "downloadURL": absolute_url(reverse("reports:opendata_360giving")),
+        "downloadURL": absolute_url(reverse("reports:opendata-360giving")),
         "accessURL": absolute_url(reverse("reports:opendata")),
     }
     modified = opendata_last_modified()

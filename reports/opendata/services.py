@@ -4,7 +4,7 @@ Generating the 360Giving package or the IATI file of a large programme takes sec
 download must not. So each document is generated when the published data change (results
 published, an award changed on review, an agreement recorded, an installment paid, a recipient's
 data corrected: `open_data_changed()`), every night, and when the file is missing; the download
-views serve the stored bytes with validators and a gzip copy (views_opendata.py).
+views serve the stored bytes with validators and a gzip copy (reports/views.py).
 
 A generation streams the document into a temporary file, hashing and compressing it on the way,
 stores it under names carrying the hash, switches the row to them in a transaction and deletes

@@ -41,13 +41,13 @@ STAFF_RUN = {**signed_in(403), "funder_viewer": 404, "officer": 200, "admin_user
 
 ROWS = {
     "reports:opendata": (None, "get", everyone(200)),
-    "reports:opendata_360giving": (None, "get", everyone(200)),
-    "reports:opendata_iati": (None, "get", everyone(200)),
+    "reports:opendata-360giving": (None, "get", everyone(200)),
+    "reports:opendata-iati": (None, "get", everyone(200)),
     "reports:transparency": (None, "get", everyone(200)),
-    "reports:transparency_csv": (None, "get", everyone(200)),
-    "reports:run_list": (None, "get", REPORT_PAGES),
-    "reports:run_create": (None, "get", REPORT_PAGES),
-    "reports:run_detail": (_run, "get", STAFF_RUN),
-    "reports:run_download": (_run, "get", STAFF_RUN),
-    "reports:run_repeat": (_run, "post", {**STAFF_RUN, "officer": 302, "admin_user": 302}),
+    "reports:transparency-csv": (None, "get", everyone(200)),
+    "reports:run-list": (None, "get", REPORT_PAGES),
+    "reports:run-create": (None, "get", REPORT_PAGES),
+    "reports:run-detail": (_run, "get", STAFF_RUN),
+    "reports:run-download": (_run, "get", STAFF_RUN),
+    "reports:run-repeat": (_run, "post", {**STAFF_RUN, "officer": 302, "admin_user": 302}),
 }

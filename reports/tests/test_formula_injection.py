@@ -141,7 +141,7 @@ def test_transparency_csv_neutralises_titles_and_beneficiaries(client):
         Organisation.objects.filter(pk=project.lead_id).update(legal_name=HOSTILE[index + 3])
     Call.objects.filter(pk=programme.call.pk).update(legal_basis="-Delibera", responsible_official="@Anna")
 
-    response = client.get(reverse("reports:transparency_csv"))
+    response = client.get(reverse("reports:transparency-csv"))
     assert response.status_code == 200
     content = opendata_support.body(response)
     assert_no_cell_starts_a_formula(csv_rows(content))

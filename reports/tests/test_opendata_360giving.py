@@ -23,7 +23,7 @@ from .opendata_support import (
 
 pytestmark = pytest.mark.django_db
 
-URL = "reports:opendata_360giving"
+URL = "reports:opendata-360giving"
 
 
 @pytest.fixture

@@ -45,9 +45,9 @@ def demo(django_db_setup, django_db_blocker):
 
 
 KINDS = {
-    "reports:opendata_360giving": OpenDataFile.Kind.GIVING360,
-    "reports:opendata_iati": OpenDataFile.Kind.IATI,
-    "reports:transparency_csv": OpenDataFile.Kind.TRANSPARENCY,
+    "reports:opendata-360giving": OpenDataFile.Kind.GIVING360,
+    "reports:opendata-iati": OpenDataFile.Kind.IATI,
+    "reports:transparency-csv": OpenDataFile.Kind.TRANSPARENCY,
 }
 
 
@@ -85,13 +85,13 @@ def database_totals() -> dict:
 class TestDemoOpenData:
     def test_the_360giving_package_is_valid_and_complete(self, downloads):
         folder = standards_dir()
-        package = parse_360(downloads["reports:opendata_360giving"])
+        package = parse_360(downloads["reports:opendata-360giving"])
         assert len(package["grants"]) == Proposal.objects.funded().count() == 66
         assert giving360_schema_errors(folder, package) == []
         assert giving360_codelist_problems(folder, package) == []
 
     def test_the_360giving_totals_reconcile_to_the_cent(self, downloads):
-        grants = parse_360(downloads["reports:opendata_360giving"])["grants"]
+        grants = parse_360(downloads["reports:opendata-360giving"])["grants"]
         totals = database_totals()
         assert sum(grant["amountAwarded"] for grant in grants) == totals["awarded"]
         assert sum(grant["amountDisbursed"] for grant in grants) == totals["paid"]
@@ -103,14 +103,14 @@ class TestDemoOpenData:
 
     def test_the_iati_file_is_valid_and_complete(self, downloads):
         folder = standards_dir()
-        document = parse_iati(downloads["reports:opendata_iati"])
+        document = parse_iati(downloads["reports:opendata-iati"])
         assert len(list(document.iter("iati-activity"))) == 66
         assert iati_schema_errors(folder, document) == []
         assert iati_codelist_problems(folder, document) == []
         assert iati_rule_problems(document, today=date.today()) == []
 
     def test_the_iati_totals_reconcile_to_the_cent(self, downloads):
-        document = parse_iati(downloads["reports:opendata_iati"])
+        document = parse_iati(downloads["reports:opendata-iati"])
         totals = database_totals()
         committed = document.xpath("//transaction[transaction-type/@code='2']")
         assert sum(Decimal(item.findtext("value")) for item in committed) == totals["awarded"]
@@ -123,7 +123,7 @@ class TestDemoOpenData:
         assert by_funder == totals["by_funder"]
 
     def test_the_transparency_csv_lists_every_grant(self, downloads):
-        rows = parse_csv(downloads["reports:transparency_csv"])
+        rows = parse_csv(downloads["reports:transparency-csv"])
         assert len(rows) == 66
         assert sum(Decimal(row["amount_eur"]) for row in rows) == database_totals()["awarded"]
         assert all(len(row["beneficiary_tax_code"]) == 11 for row in rows)
@@ -131,7 +131,7 @@ class TestDemoOpenData:
         assert {row["call_code"] for row in rows} == {"COSV-2008", "COSV-2010", "COSV-2011"}
 
     @pytest.mark.parametrize(
-        "name", ["reports:opendata_360giving", "reports:opendata_iati", "reports:transparency_csv"]
+        "name", ["reports:opendata-360giving", "reports:opendata-iati", "reports:transparency-csv"]
     )
     def test_generation_queries_stay_within_the_bound_of_two_projects(
         self, demo, client, name, django_assert_max_num_queries

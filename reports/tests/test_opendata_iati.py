@@ -22,7 +22,7 @@ from .opendata_support import (
 
 pytestmark = pytest.mark.django_db
 
-URL = "reports:opendata_iati"
+URL = "reports:opendata-iati"
 
 
 @pytest.fixture

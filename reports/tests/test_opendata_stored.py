@@ -48,9 +48,9 @@ pytestmark = pytest.mark.django_db
 
 Kind = OpenDataFile.Kind
 URLS = {
-    Kind.GIVING360: "reports:opendata_360giving",
-    Kind.IATI: "reports:opendata_iati",
-    Kind.TRANSPARENCY: "reports:transparency_csv",
+    Kind.GIVING360: "reports:opendata-360giving",
+    Kind.IATI: "reports:opendata-iati",
+    Kind.TRANSPARENCY: "reports:transparency-csv",
 }
 
 

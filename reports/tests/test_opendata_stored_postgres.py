@@ -49,7 +49,7 @@ def counting(kind):
 def test_a_crowd_of_first_downloads_generates_the_file_once():
     small_programme(projects=2)
     patch, calls = counting(Kind.IATI)
-    url = reverse("reports:opendata_iati")
+    url = reverse("reports:opendata-iati")
     with patch:
         outcomes = run_together([lambda: body(Client().get(url)) for _ in range(THREADS)])
     assert [kind for kind, _result in outcomes] == ["ok"] * THREADS, outcomes

@@ -10,7 +10,7 @@ from associations.models import Organisation
 from associations.tests.factories import OrganisationFactory
 from projects.models import Award, Proposal
 from reports.opendata.transparency import CSV_HEADER
-from reports.views_opendata import TransparencyListView
+from reports.views import TransparencyListView
 
 from .opendata_support import MAX_PAGE_QUERIES, body, funded_project, parse_csv, small_programme
 
@@ -23,7 +23,7 @@ def programme():
 
 
 def download_csv(client) -> list[dict]:
-    response = client.get(reverse("reports:transparency_csv"))
+    response = client.get(reverse("reports:transparency-csv"))
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     content = body(response)
@@ -32,7 +32,7 @@ def download_csv(client) -> list[dict]:
 
 
 def test_the_csv_has_the_columns_the_law_asks_for(client, programme):
-    response = client.get(reverse("reports:transparency_csv"))
+    response = client.get(reverse("reports:transparency-csv"))
     header = body(response).decode("utf-8-sig").splitlines()[0]
     assert header.split(",") == CSV_HEADER
     assert CSV_HEADER[:8] == [
@@ -82,7 +82,7 @@ def test_a_persons_tax_code_is_never_published(client, programme):
     funded_project(
         programme.call, amount=Decimal("5000.00"), lead=person, decided=programme.projects[0].award.decided_at
     )
-    content = body(client.get(reverse("reports:transparency_csv")))
+    content = body(client.get(reverse("reports:transparency-csv")))
     assert b"RSSMRA85T10A562S" not in content
     row = next(row for row in parse_csv(content) if row["beneficiary"] == "Associazione non riconosciuta")
     assert row["beneficiary_tax_code"] == ""
@@ -111,7 +111,7 @@ def test_the_public_page_shows_the_grants_a_page_at_a_time(
     assert first.beneficiary_tax_code in html
     assert "Delibera G.C. n. 3791 del 23/12/2010" in html
     assert f'href="{first.project_url}"' in html
-    assert reverse("reports:transparency_csv") in html
+    assert reverse("reports:transparency-csv") in html
     second_page = client.get(reverse("reports:transparency"), {"page": 2})
     assert len(second_page.context["rows"]) == 1
 

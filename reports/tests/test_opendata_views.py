@@ -19,7 +19,7 @@ from .opendata_support import MAX_GENERATION_QUERIES, body, small_programme
 
 pytestmark = pytest.mark.django_db
 
-DOWNLOADS = ["reports:opendata_360giving", "reports:opendata_iati", "reports:transparency_csv"]
+DOWNLOADS = ["reports:opendata-360giving", "reports:opendata-iati", "reports:transparency-csv"]
 
 
 @pytest.fixture
@@ -28,7 +28,7 @@ def programme():
 
 
 @pytest.mark.parametrize(
-    ("command", "url"), [("export_360giving", "reports:opendata_360giving"), ("export_iati", "reports:opendata_iati")]
+    ("command", "url"), [("export_360giving", "reports:opendata-360giving"), ("export_iati", "reports:opendata-iati")]
 )
 def test_the_command_writes_the_bytes_the_view_serves(client, programme, tmp_path, command, url):
     output = tmp_path / "export"
@@ -56,7 +56,7 @@ def test_generation_queries_do_not_grow_with_the_number_of_grants(programme, kin
 
 
 @pytest.mark.parametrize(
-    ("command", "url"), [("export_360giving", "reports:opendata_360giving"), ("export_iati", "reports:opendata_iati")]
+    ("command", "url"), [("export_360giving", "reports:opendata-360giving"), ("export_iati", "reports:opendata-iati")]
 )
 def test_without_the_comune_registered_nothing_is_published(client, programme, tmp_path, command, url):
     """The Comune's org-id prefixes every IATI identifier, which must never change: no stand-in."""

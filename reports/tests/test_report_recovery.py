@@ -107,10 +107,10 @@ def test_after_the_last_restart_the_run_fails_in_plain_words_with_a_repeat_butto
         "Repeat the report; if it stops again, tell the office."
     )
     client.force_login(officer)
-    page = client.get(reverse("reports:run_detail", kwargs={"pk": run.pk})).content.decode()
+    page = client.get(reverse("reports:run-detail", kwargs={"pk": run.pk})).content.decode()
     assert "the worker producing it stopped before it finished" in page
     assert "hx-trigger" not in page  # the polling stops
-    assert reverse("reports:run_repeat", kwargs={"pk": run.pk}) in page and "Repeat this report" in page
+    assert reverse("reports:run-repeat", kwargs={"pk": run.pk}) in page and "Repeat this report" in page
 
 
 def test_a_worker_given_up_for_lost_writes_nothing_over_the_new_attempt():
@@ -135,16 +135,16 @@ def test_asking_for_a_report_with_the_broker_down_queues_it_with_a_note(
     small_programme()
     send_tasks_to(monkeypatch, CLOSED_BROKER_URL)
     client.force_login(officer)
-    client.get(reverse("reports:run_create"))  # warms the process, so the timing below is the broker's
+    client.get(reverse("reports:run-create"))  # warms the process, so the timing below is the broker's
 
     started = time.monotonic()
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("reports:run_create"), {"kind": "funding", "format": "csv"})
+        response = client.post(reverse("reports:run-create"), {"kind": "funding", "format": "csv"})
     elapsed = time.monotonic() - started
 
     run = ReportRun.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == reverse("reports:run_detail", kwargs={"pk": run.pk})
+    assert response["Location"] == reverse("reports:run-detail", kwargs={"pk": run.pk})
     assert elapsed < 0.5, f"asking for the report took {elapsed:.2f} s with the broker down"
     assert run.status == ReportRun.Status.QUEUED and run.enqueue_failed_at is not None
     page = client.get(response["Location"]).content.decode()

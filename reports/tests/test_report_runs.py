@@ -165,24 +165,24 @@ def test_a_funder_asks_for_its_own_report_and_downloads_it(client, funder_member
 
     FunderCommitmentFactory(call=programme["projects"][0].call, funder=mine)
     client.force_login(funder_member)
-    form = client.get(reverse("reports:run_create"))
+    form = client.get(reverse("reports:run-create"))
     assert form.status_code == 200
     assert "R-2008" not in form.content.decode()  # not a call it funds
     with django_capture_on_commit_callbacks(execute=True):
         # A funder cannot ask for another funder's data: the field is fixed to its own.
         response = client.post(
-            reverse("reports:run_create"),
+            reverse("reports:run-create"),
             {"kind": "country", "format": "csv", "funder": programme["comune"].pk, "country": ""},
         )
     run = ReportRun.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == reverse("reports:run_detail", kwargs={"pk": run.pk})
+    assert response["Location"] == reverse("reports:run-detail", kwargs={"pk": run.pk})
     assert run.funder == mine
     assert run.parameters == {"funder": mine.pk}
     assert run.requested_by == funder_member
     page = client.get(response["Location"]).content.decode()
-    assert "Done: the report is ready." in page and reverse("reports:run_download", kwargs={"pk": run.pk}) in page
-    download = client.get(reverse("reports:run_download", kwargs={"pk": run.pk}))
+    assert "Done: the report is ready." in page and reverse("reports:run-download", kwargs={"pk": run.pk}) in page
+    download = client.get(reverse("reports:run-download", kwargs={"pk": run.pk}))
     assert download["Content-Type"] == "text/csv; charset=utf-8"
     assert f'filename="country-report-{run.pk}.csv"' in download["Content-Disposition"]
     body = b"".join(download.streaming_content)
@@ -194,10 +194,10 @@ def test_a_funder_never_sees_another_funders_run(client, funder_member):
     staff = queued(status=ReportRun.Status.DONE)
     client.force_login(funder_member)
     for run in (other, staff):
-        for name in ("reports:run_detail", "reports:run_download"):
+        for name in ("reports:run-detail", "reports:run-download"):
             assert client.get(reverse(name, kwargs={"pk": run.pk})).status_code == 404
-        assert client.post(reverse("reports:run_repeat", kwargs={"pk": run.pk})).status_code == 404
-    listing = client.get(reverse("reports:run_list")).content.decode()
+        assert client.post(reverse("reports:run-repeat", kwargs={"pk": run.pk})).status_code == 404
+    listing = client.get(reverse("reports:run-list")).content.decode()
     assert f"#{other.pk}" not in listing and f"#{staff.pk}" not in listing
 
 
@@ -205,11 +205,11 @@ def test_a_funder_with_two_organisations_picks_one_of_theirs(client, funder_memb
     second = FunderFactory(legal_name="Banca Seconda")
     MembershipFactory(user=funder_member, organisation=second, role=Membership.Role.VIEWER)
     client.force_login(funder_member)
-    response = client.post(reverse("reports:run_create"), {"kind": "funding", "format": "xlsx"})
+    response = client.post(reverse("reports:run-create"), {"kind": "funding", "format": "xlsx"})
     assert response.status_code == 200
     assert "This field is required." in response.content.decode()
     stranger = FunderFactory()
-    response = client.post(reverse("reports:run_create"), {"kind": "funding", "format": "xlsx", "funder": stranger.pk})
+    response = client.post(reverse("reports:run-create"), {"kind": "funding", "format": "xlsx", "funder": stranger.pk})
     assert "Select a valid choice" in response.content.decode()
     assert not ReportRun.objects.exists()
 
@@ -218,7 +218,7 @@ def test_bad_input_is_refused_and_kept(client, officer):
     small_programme()
     client.force_login(officer)
     response = client.post(
-        reverse("reports:run_create"),
+        reverse("reports:run-create"),
         {"kind": "funding", "format": "pdf", "date_from": "2010-05-01", "date_to": "2010-04-01", "country": "PE"},
     )
     assert response.status_code == 200
@@ -233,14 +233,14 @@ def test_staff_ask_for_any_report(client, officer, django_capture_on_commit_call
     client.force_login(officer)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("reports:run_create"),
+            reverse("reports:run-create"),
             {"kind": "funding", "format": "xlsx", "calls": ["R-2010"], "funder": programme["cariplo"].pk},
         )
     run = ReportRun.objects.get()
     assert response.status_code == 302
     assert run.parameters == {"calls": ["R-2010"], "funder": programme["cariplo"].pk}
     assert run.funder == programme["cariplo"]
-    download = client.get(reverse("reports:run_download", kwargs={"pk": run.pk}))
+    download = client.get(reverse("reports:run-download", kwargs={"pk": run.pk}))
     workbook = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
     assert workbook.worksheets[1]["B3"].value == "Fondazione Prova"
 
@@ -248,25 +248,25 @@ def test_staff_ask_for_any_report(client, officer, django_capture_on_commit_call
 def test_the_detail_page_polls_while_the_run_is_not_finished(client, officer):
     run = queued(status=ReportRun.Status.RUNNING, progress=40)
     client.force_login(officer)
-    html = client.get(reverse("reports:run_detail", kwargs={"pk": run.pk})).content.decode()
+    html = client.get(reverse("reports:run-detail", kwargs={"pk": run.pk})).content.decode()
     assert 'hx-trigger="every 2s"' in html
     assert 'role="progressbar"' in html and 'aria-valuenow="40"' in html and 'aria-live="polite"' in html
-    partial = client.get(reverse("reports:run_detail", kwargs={"pk": run.pk}), headers={"HX-Request": "true"})
+    partial = client.get(reverse("reports:run-detail", kwargs={"pk": run.pk}), headers={"HX-Request": "true"})
     assert "<html" not in partial.content.decode() and 'id="run-status"' in partial.content.decode()
     ReportRun.objects.filter(pk=run.pk).update(status="failed", error="The report could not be produced: X.")
-    finished = client.get(reverse("reports:run_detail", kwargs={"pk": run.pk}), headers={"HX-Request": "true"})
+    finished = client.get(reverse("reports:run-detail", kwargs={"pk": run.pk}), headers={"HX-Request": "true"})
     html = finished.content.decode()
     assert "hx-trigger" not in html  # polling stops
     assert "The report could not be produced: X." in html
-    assert reverse("reports:run_repeat", kwargs={"pk": run.pk}) in html
-    assert client.get(reverse("reports:run_download", kwargs={"pk": run.pk})).status_code == 404
+    assert reverse("reports:run-repeat", kwargs={"pk": run.pk}) in html
+    assert client.get(reverse("reports:run-download", kwargs={"pk": run.pk})).status_code == 404
 
 
 def test_the_dashboard_links_to_the_reports(client, funder_member, applicant):
     queued(funder=funder_member.memberships.get().organisation, status="done")
     client.force_login(funder_member)
     html = client.get(reverse("dashboard")).content.decode()
-    assert reverse("reports:run_create") in html and reverse("reports:run_list") in html
+    assert reverse("reports:run-create") in html and reverse("reports:run-list") in html
     assert dashboard_sections(applicant) == []
 
 
@@ -279,10 +279,10 @@ def test_run_list_and_dashboard_queries_are_bounded(
         queued(funder=funder if number % 2 else None, requested_by=officer)
     client.force_login(officer)
     with django_assert_max_num_queries(12):
-        assert client.get(reverse("reports:run_list")).status_code == 200
+        assert client.get(reverse("reports:run-list")).status_code == 200
     client.force_login(funder_member)
     with django_assert_max_num_queries(12):
-        assert client.get(reverse("reports:run_list")).status_code == 200
+        assert client.get(reverse("reports:run-list")).status_code == 200
     with django_assert_max_num_queries(3):
         sections = dashboard_sections(funder_member)
         assert len(sections[0][1]["runs"]) == min(count // 2, 5)

@@ -1,4 +1,4 @@
-"""The proposals' sections of /dashboard/ (cosviluppo/dashboard.py calls dashboard_sections).
+"""The proposals' sections of /dashboard/ (cosviluppo/views.py, DashboardView, calls dashboard_sections).
 
 - Applicants (members of a migrant association): their proposals grouped by status, the next
   deadlines (open calls and their drafts) and the drafts waiting for the NGO partner's answer.
